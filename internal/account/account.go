@@ -1,0 +1,59 @@
+// Package account holds organisations, people, their roles, passwords and API tokens.
+package account
+
+import (
+	"slices"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Role is what a person may do; one person may hold several.
+type Role string
+
+// The roles, from least to most powerful.
+const (
+	Practitioner Role = "practitioner"
+	Trainer      Role = "trainer"
+	Partner      Role = "partner"
+	Manager      Role = "manager"
+	Admin        Role = "admin"
+)
+
+// AllRoles lists every role in display order.
+var AllRoles = []Role{Practitioner, Trainer, Partner, Manager, Admin}
+
+// ValidRole reports whether r is one of AllRoles.
+func ValidRole(r Role) bool { return slices.Contains(AllRoles, r) }
+
+// User is a person who can sign in.
+type User struct {
+	ID               int64
+	Email            string
+	Name             string
+	JobTitle         string
+	OrganisationID   int64
+	OrganisationName string
+	Active           bool
+	Roles            []Role
+	CreatedAt        time.Time
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
+
+// IsAdmin is a template-friendly Has(Admin).
+func (u *User) IsAdmin() bool { return u.Has(Admin) }
+
+// Service reads and writes accounts.
+type Service struct {
+	DB     *store.DB
+	Now    clock.Clock
+	Hasher *Hasher
+}
+
+// NewService wires a Service.
+func NewService(db *store.DB, now clock.Clock, h *Hasher) *Service {
+	return &Service{DB: db, Now: now, Hasher: h}
+}

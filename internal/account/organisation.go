@@ -1,0 +1,177 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"strings"
+
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// OrgType is the kind of agency, used to group the board's figures.
+type OrgType string
+
+// The organisation types a partnership reports on.
+const (
+	Police          OrgType = "police"
+	Health          OrgType = "health"
+	Education       OrgType = "education"
+	SocialCare      OrgType = "social_care"
+	Voluntary       OrgType = "voluntary"
+	TrainingPartner OrgType = "training_partner"
+	OtherOrg        OrgType = "other"
+)
+
+// OrgTypes lists every type in display order.
+var OrgTypes = []OrgType{Police, Health, Education, SocialCare, Voluntary, TrainingPartner, OtherOrg}
+
+// Label is the plain-English name of the type.
+func (t OrgType) Label() string {
+	switch t {
+	case Police:
+		return "Police"
+	case Health:
+		return "Health"
+	case Education:
+		return "Education"
+	case SocialCare:
+		return "Children's social care"
+	case Voluntary:
+		return "Voluntary and community"
+	case TrainingPartner:
+		return "Training partner"
+	case OtherOrg:
+		return "Other"
+	}
+	return string(t)
+}
+
+func validOrgType(t OrgType) bool {
+	for _, v := range OrgTypes {
+		if v == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation is an agency whose staff use the service, or a training partner.
+type Organisation struct {
+	ID   int64
+	Name string
+	Type OrgType
+}
+
+// ErrOrgNameTaken is returned when another organisation already has the name.
+var ErrOrgNameTaken = &problem.Error{Status: http.StatusConflict, Code: "organisation_exists",
+	Message: "An organisation with that name already exists.", Fields: map[string]string{"name": "An organisation with that name already exists"}}
+
+func validateOrg(name string, t OrgType) error {
+	v := problem.Validation{}
+	if strings.TrimSpace(name) == "" {
+		v.Add("name", "Enter the organisation's name")
+	} else if len(name) > 200 {
+		v.Add("name", "Name must be 200 characters or fewer")
+	}
+	if !validOrgType(t) {
+		v.Add("type", "Choose the type of organisation")
+	}
+	return v.Err()
+}
+
+// CreateOrganisation adds an organisation with a unique name.
+func (s *Service) CreateOrganisation(ctx context.Context, name string, t OrgType) (Organisation, error) {
+	name = strings.TrimSpace(name)
+	if err := validateOrg(name, t); err != nil {
+		return Organisation{}, err
+	}
+	var id int64
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertOrg(ctx, tx, name, t, store.FormatTime(s.Now()))
+		return err
+	})
+	return Organisation{ID: id, Name: name, Type: t}, err
+}
+
+func insertOrg(ctx context.Context, tx *sql.Tx, name string, t OrgType, now string) (int64, error) {
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?)`, name, t, now)
+	if store.IsConstraint(err) {
+		return 0, ErrOrgNameTaken
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// UpdateOrganisation renames or retypes an organisation.
+func (s *Service) UpdateOrganisation(ctx context.Context, o Organisation) error {
+	o.Name = strings.TrimSpace(o.Name)
+	if err := validateOrg(o.Name, o.Type); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE organisations SET name = ?, type = ? WHERE id = ?`, o.Name, o.Type, o.ID)
+		if store.IsConstraint(err) {
+			return ErrOrgNameTaken
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// Organisation returns one organisation.
+func (s *Service) Organisation(ctx context.Context, id int64) (Organisation, error) {
+	var o Organisation
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, name, type FROM organisations WHERE id = ?`, id).
+		Scan(&o.ID, &o.Name, &o.Type)
+	return o, store.Classify(err)
+}
+
+// OrganisationByName finds an organisation by name, ignoring case.
+func (s *Service) OrganisationByName(ctx context.Context, name string) (Organisation, error) {
+	var o Organisation
+	err := s.DB.R.QueryRowContext(ctx,
+		`SELECT id, name, type FROM organisations WHERE name = ? COLLATE NOCASE`, strings.TrimSpace(name)).
+		Scan(&o.ID, &o.Name, &o.Type)
+	return o, store.Classify(err)
+}
+
+// Organisations lists every organisation by name.
+func (s *Service) Organisations(ctx context.Context) ([]Organisation, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, name, type FROM organisations ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []Organisation
+	for rows.Next() {
+		var o Organisation
+		if err := rows.Scan(&o.ID, &o.Name, &o.Type); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// EnsureOrganisation returns the named organisation, creating it (type other) if missing.
+func (s *Service) EnsureOrganisation(ctx context.Context, name string, t OrgType) (Organisation, error) {
+	o, err := s.OrganisationByName(ctx, name)
+	if err == nil {
+		return o, nil
+	}
+	if err != store.ErrNotFound {
+		return o, err
+	}
+	return s.CreateOrganisation(ctx, name, t)
+}

@@ -1,0 +1,124 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Request asks for a place for UserID; ActorID is who clicked (the same person, or an
+// admin booking on someone's behalf).
+type Request struct {
+	SessionID      int64
+	UserID         int64
+	ActorID        int64
+	IdempotencyKey string // a repeat with the same key returns the first result
+}
+
+// Result is the booking made, and whether it was a replay of an earlier request.
+type Result struct {
+	Booking  Booking
+	Replayed bool
+}
+
+// MaxIdempotencyKeyLength bounds client-supplied keys.
+const MaxIdempotencyKeyLength = 200
+
+// Book gives the person a place, or a waiting-list position when the session is full.
+func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
+	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
+	if len(req.IdempotencyKey) > MaxIdempotencyKeyLength {
+		return Result{}, problem.Validation{"idempotency_key": "Idempotency key must be 200 characters or fewer"}.Err()
+	}
+	if req.ActorID == 0 {
+		req.ActorID = req.UserID
+	}
+	var res Result
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.bookTx(ctx, tx, req)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Booking.Status == Waitlisted {
+		res.Booking.WaitlistPosition, err = waitlistPosition(ctx, s.DB.R, res.Booking.ID)
+	}
+	return res, err
+}
+
+func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, error) {
+	if req.IdempotencyKey != "" {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT booking_id FROM idempotency_keys WHERE user_id = ? AND key = ?`,
+			req.ActorID, req.IdempotencyKey).Scan(&id)
+		if err == nil {
+			b, err := loadBooking(ctx, tx, id)
+			return Result{Booking: b, Replayed: true}, err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Result{}, err
+		}
+	}
+	now := s.Now()
+	sess, err := lockSession(ctx, tx, req.SessionID)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := sess.refuseBooking(now); err != nil {
+		return Result{}, err
+	}
+	var active bool
+	if err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, req.UserID).Scan(&active); err != nil || !active {
+		if err == nil || errors.Is(err, sql.ErrNoRows) {
+			return Result{}, ErrUserNotFound
+		}
+		return Result{}, err
+	}
+	var live int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE session_id = ? AND user_id = ?
+		AND status IN ('confirmed', 'waitlisted')`, req.SessionID, req.UserID).Scan(&live); err != nil {
+		return Result{}, err
+	}
+	if live > 0 {
+		return Result{}, ErrAlreadyBooked
+	}
+	// Nobody jumps the queue: a free place goes to a newcomer only when nobody waits.
+	status, reason := Confirmed, ReasonBooked
+	if sess.confirmed >= sess.capacity || sess.waitlisted > 0 {
+		status, reason = Waitlisted, ReasonWaitlisted
+	}
+	stamp := store.FormatTime(now)
+	var waitlistedAt any
+	if status == Waitlisted {
+		waitlistedAt = stamp
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp)
+	if store.IsConstraint(err) {
+		return Result{}, ErrAlreadyBooked
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return Result{}, err
+	}
+	if err := writeHistory(ctx, tx, id, "", status, req.ActorID, reason, stamp); err != nil {
+		return Result{}, err
+	}
+	if req.IdempotencyKey != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, booking_id, created_at)
+			VALUES (?, ?, ?, ?)`, req.ActorID, req.IdempotencyKey, id, stamp); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Booking: Booking{ID: id, SessionID: req.SessionID, UserID: req.UserID, Status: status,
+		CreatedAt: now, UpdatedAt: now}}, nil
+}

@@ -1,0 +1,128 @@
+package booking
+
+import (
+	"context"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Entry is a booking with what a person needs to see about its session.
+type Entry struct {
+	Booking
+	CourseID      int64
+	CourseTitle   string
+	StartsAt      time.Time
+	EndsAt        time.Time
+	Online        bool
+	Venue         string
+	OnlineURL     string
+	SessionStatus string
+	UserName      string
+	UserEmail     string
+	JobTitle      string
+	Organisation  string
+}
+
+// StartsLondon is the session start as shown to people.
+func (e Entry) StartsLondon() time.Time { return e.StartsAt.In(clock.London) }
+
+// EndsLondon is the session end as shown to people.
+func (e Entry) EndsLondon() time.Time { return e.EndsAt.In(clock.London) }
+
+const entryQuery = `SELECT b.id, b.session_id, b.user_id, b.status, b.created_at, b.updated_at,
+	CASE WHEN b.status = 'waitlisted' THEN (SELECT 1 + count(*) FROM bookings o WHERE o.session_id = b.session_id
+		AND o.status = 'waitlisted' AND (o.waitlisted_at < b.waitlisted_at OR (o.waitlisted_at = b.waitlisted_at AND o.id < b.id)))
+		ELSE 0 END,
+	c.id, c.title, s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.status,
+	u.name, u.email, u.job_title, o.name
+	FROM bookings b
+	JOIN course_sessions s ON s.id = b.session_id
+	JOIN courses c ON c.id = s.course_id
+	JOIN users u ON u.id = b.user_id
+	JOIN organisations o ON o.id = u.organisation_id `
+
+func (s *Service) entries(ctx context.Context, where string, args ...any) ([]Entry, error) {
+	rows, err := s.DB.R.QueryContext(ctx, entryQuery+where, args...)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var created, updated, starts, ends store.Time
+		if err := rows.Scan(&e.ID, &e.SessionID, &e.UserID, &e.Status, &created, &updated, &e.WaitlistPosition,
+			&e.CourseID, &e.CourseTitle, &starts, &ends, &e.Online, &e.Venue, &e.OnlineURL, &e.SessionStatus,
+			&e.UserName, &e.UserEmail, &e.JobTitle, &e.Organisation); err != nil {
+			return nil, err
+		}
+		e.CreatedAt, e.UpdatedAt, e.StartsAt, e.EndsAt = created.T, updated.T, starts.T, ends.T
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ForUser lists a person's bookings, soonest session first.
+func (s *Service) ForUser(ctx context.Context, userID int64) ([]Entry, error) {
+	return s.entries(ctx, `WHERE b.user_id = ? ORDER BY s.starts_at, b.id`, userID)
+}
+
+// ForSession lists a session's bookings: confirmed first, then the waiting list in order.
+func (s *Service) ForSession(ctx context.Context, sessionID int64) ([]Entry, error) {
+	return s.entries(ctx, `WHERE b.session_id = ?
+		ORDER BY CASE b.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END,
+		         b.waitlisted_at, u.name COLLATE NOCASE, b.id`, sessionID)
+}
+
+// Entry loads one booking with its session.
+func (s *Service) Entry(ctx context.Context, bookingID int64) (Entry, error) {
+	list, err := s.entries(ctx, `WHERE b.id = ?`, bookingID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(list) == 0 {
+		return Entry{}, ErrBookingNotFound
+	}
+	return list[0], nil
+}
+
+// LiveBookingFor finds a person's live booking on a session, if any.
+func (s *Service) LiveBookingFor(ctx context.Context, sessionID, userID int64) (Entry, bool, error) {
+	list, err := s.entries(ctx, `WHERE b.session_id = ? AND b.user_id = ? AND b.status IN ('confirmed','waitlisted')`, sessionID, userID)
+	if err != nil || len(list) == 0 {
+		return Entry{}, false, err
+	}
+	return list[0], true, nil
+}
+
+// HistoryRow is one change to a booking.
+type HistoryRow struct {
+	From, To  Status
+	ActorName string
+	Reason    string
+	At        time.Time
+}
+
+// History lists every change to a booking, oldest first.
+func (s *Service) History(ctx context.Context, bookingID int64) ([]HistoryRow, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT COALESCE(h.from_status, ''), h.to_status,
+		COALESCE(u.name, 'System'), h.reason, h.at FROM booking_history h LEFT JOIN users u ON u.id = h.actor_id
+		WHERE h.booking_id = ? ORDER BY h.id`, bookingID)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []HistoryRow
+	for rows.Next() {
+		var h HistoryRow
+		var at store.Time
+		if err := rows.Scan(&h.From, &h.To, &h.ActorName, &h.Reason, &at); err != nil {
+			return nil, err
+		}
+		h.At = at.T
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,169 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// sessionState is what the engine needs to decide a booking, read inside the transaction.
+type sessionState struct {
+	id           int64
+	status       string
+	courseStatus string
+	startsAt     time.Time
+	closesAt     time.Time
+	cutoffAt     time.Time
+	capacity     int
+	confirmed    int
+	waitlisted   int
+}
+
+func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error) {
+	st := sessionState{id: id}
+	var starts, closes, cutoff store.Time
+	err := tx.QueryRowContext(ctx, `SELECT s.status, c.status, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
+		s.capacity, s.confirmed_count,
+		(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted')
+		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id).
+		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.waitlisted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, ErrSessionNotFound
+	}
+	st.startsAt, st.closesAt, st.cutoffAt = starts.T, closes.T, cutoff.T
+	return st, err
+}
+
+func (st sessionState) started(now time.Time) bool { return !now.Before(st.startsAt) }
+
+func (st sessionState) refuseBooking(now time.Time) error {
+	switch {
+	case st.status == "cancelled":
+		return ErrSessionCancelled
+	case st.started(now):
+		return ErrSessionStarted
+	case !now.Before(st.closesAt):
+		return ErrBookingClosed
+	case st.courseStatus != "published":
+		return ErrCourseNotOpen
+	}
+	return nil
+}
+
+func writeHistory(ctx context.Context, tx *sql.Tx, bookingID int64, from, to Status, actorID int64, reason, at string) error {
+	var fromArg, actorArg any
+	if from != "" {
+		fromArg = from
+	}
+	if actorID != 0 {
+		actorArg = actorID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO booking_history (booking_id, from_status, to_status, actor_id, reason, at)
+		VALUES (?, ?, ?, ?, ?, ?)`, bookingID, fromArg, to, actorArg, reason, at)
+	return err
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadBooking(ctx context.Context, q queryer, id int64) (Booking, error) {
+	var b Booking
+	var created, updated store.Time
+	err := q.QueryRowContext(ctx, `SELECT id, session_id, user_id, status, created_at, updated_at FROM bookings WHERE id = ?`, id).
+		Scan(&b.ID, &b.SessionID, &b.UserID, &b.Status, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, ErrBookingNotFound
+	}
+	b.CreatedAt, b.UpdatedAt = created.T, updated.T
+	if err == nil && b.Status == Waitlisted {
+		b.WaitlistPosition, err = waitlistPosition(ctx, q, id)
+	}
+	return b, err
+}
+
+// waitlistPosition is 1 + the number of people who joined the list earlier.
+func waitlistPosition(ctx context.Context, q queryer, bookingID int64) (int, error) {
+	var pos int
+	err := q.QueryRowContext(ctx, `SELECT 1 + count(*) FROM bookings o JOIN bookings me ON me.id = ?
+		WHERE o.session_id = me.session_id AND o.status = 'waitlisted'
+		  AND (o.waitlisted_at < me.waitlisted_at OR (o.waitlisted_at = me.waitlisted_at AND o.id < me.id))`,
+		bookingID).Scan(&pos)
+	return pos, err
+}
+
+// PromoteTx fills free places from the waiting list, earliest first, inside the caller's
+// transaction. Nobody is promoted once the session has started or when it is cancelled.
+func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now time.Time) ([]int64, error) {
+	st, err := lockSession(ctx, tx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	free := st.capacity - st.confirmed
+	if st.status == "cancelled" || st.started(now) || free <= 0 || st.waitlisted == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'waitlisted'
+		ORDER BY waitlisted_at, id LIMIT ?`, sessionID, free)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	stamp := store.FormatTime(now)
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'confirmed', updated_at = ? WHERE id = ?`, stamp, id); err != nil {
+			return nil, err
+		}
+		if err := writeHistory(ctx, tx, id, Waitlisted, Confirmed, actorID, ReasonPromoted, stamp); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// CancelAllTx cancels every live booking of a session the organiser has cancelled.
+func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now time.Time) ([]Booking, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, user_id, status FROM bookings
+		WHERE session_id = ? AND status IN ('confirmed', 'waitlisted') ORDER BY id`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var affected []Booking
+	for rows.Next() {
+		b := Booking{SessionID: sessionID}
+		if err := rows.Scan(&b.ID, &b.UserID, &b.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		affected = append(affected, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	stamp := store.FormatTime(now)
+	for _, b := range affected {
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ?`, stamp, b.ID); err != nil {
+			return nil, err
+		}
+		if err := writeHistory(ctx, tx, b.ID, b.Status, Cancelled, actorID, ReasonSessionCancelled, stamp); err != nil {
+			return nil, err
+		}
+	}
+	return affected, nil
+}

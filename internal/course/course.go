@@ -1,0 +1,277 @@
+// Package course holds the catalogue: courses and their dated sessions.
+package course
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Status says whether a course shows in the catalogue.
+type Status string
+
+// Course statuses: only published courses are listed and bookable.
+const (
+	Draft     Status = "draft"
+	Published Status = "published"
+	Archived  Status = "archived"
+)
+
+// Course is a piece of training that may run many times.
+type Course struct {
+	ID              int64
+	Title           string
+	Summary         string
+	Description     string
+	Audience        string
+	DurationMinutes int
+	ProviderID      int64 // 0 when the partnership delivers it itself
+	ProviderName    string
+	ValidityMonths  int // 0: never needs refreshing
+	Status          Status
+	Topics          []string
+}
+
+// Duration renders the length in plain English ("3 hours 30 minutes").
+func (c Course) Duration() string { return HumanDuration(c.DurationMinutes) }
+
+// HumanDuration renders minutes as hours and minutes.
+func HumanDuration(minutes int) string {
+	h, m := minutes/60, minutes%60
+	var parts []string
+	if h == 1 {
+		parts = append(parts, "1 hour")
+	} else if h > 1 {
+		parts = append(parts, itoa(h)+" hours")
+	}
+	if m > 0 {
+		parts = append(parts, itoa(m)+" minutes")
+	}
+	return strings.Join(parts, " ")
+}
+
+// Service reads and writes courses and sessions.
+type Service struct {
+	DB  *store.DB
+	Now clock.Clock
+}
+
+// NewService wires a Service.
+func NewService(db *store.DB, now clock.Clock) *Service { return &Service{DB: db, Now: now} }
+
+// CourseInput is what an admin (or later a partner) types to create or edit a course.
+type CourseInput struct {
+	Title           string
+	Summary         string
+	Description     string
+	Audience        string
+	DurationMinutes int
+	ProviderID      int64
+	ValidityMonths  int
+	Status          Status
+	Topics          []string
+}
+
+func (in *CourseInput) validate() error {
+	v := problem.Validation{}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Summary = strings.TrimSpace(in.Summary)
+	if in.Title == "" {
+		v.Add("title", "Enter the course title")
+	} else if len(in.Title) > 200 {
+		v.Add("title", "Title must be 200 characters or fewer")
+	}
+	if len(in.Summary) > 500 {
+		v.Add("summary", "Summary must be 500 characters or fewer")
+	}
+	if len(in.Description) > 20000 {
+		v.Add("description", "Description must be 20,000 characters or fewer")
+	}
+	if in.DurationMinutes < 15 || in.DurationMinutes > 5*24*60 {
+		v.Add("duration_minutes", "Enter a duration between 15 minutes and 5 days, in minutes")
+	}
+	if in.ValidityMonths < 0 || in.ValidityMonths > 120 {
+		v.Add("validity_months", "Enter how many months the training stays current (0 to 120; 0 means it never expires)")
+	}
+	switch in.Status {
+	case Draft, Published, Archived:
+	case "":
+		in.Status = Draft
+	default:
+		v.Add("status", "Choose draft, published or archived")
+	}
+	seen := map[string]bool{}
+	var topics []string
+	for _, t := range in.Topics {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[strings.ToLower(t)] {
+			continue
+		}
+		if len(t) > 80 {
+			v.Add("topics", "Each topic must be 80 characters or fewer")
+		}
+		seen[strings.ToLower(t)] = true
+		topics = append(topics, t)
+	}
+	in.Topics = topics
+	return v.Err()
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// CreateCourse stores a new course.
+func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, error) {
+	if err := in.validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	now := store.FormatTime(s.Now())
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if err := checkProvider(ctx, tx, in.ProviderID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
+			provider_organisation_id, validity_months, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
+			nullInt(int64(in.ValidityMonths)), in.Status, now, now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return writeTopics(ctx, tx, id, in.Topics)
+	})
+	return id, err
+}
+
+// UpdateCourse replaces a course's details.
+func (s *Service) UpdateCourse(ctx context.Context, id int64, in CourseInput) error {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if err := checkProvider(ctx, tx, in.ProviderID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE courses SET title=?, summary=?, description=?, audience=?,
+			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, updated_at=? WHERE id=?`,
+			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
+			nullInt(int64(in.ValidityMonths)), in.Status, store.FormatTime(s.Now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		return writeTopics(ctx, tx, id, in.Topics)
+	})
+}
+
+func checkProvider(ctx context.Context, tx *sql.Tx, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return problem.Validation{"provider_id": "Choose an organisation that exists"}.Err()
+	}
+	return nil
+}
+
+func writeTopics(ctx context.Context, tx *sql.Tx, courseID int64, topics []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM course_topics WHERE course_id = ?`, courseID); err != nil {
+		return err
+	}
+	for _, t := range topics {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO course_topics (course_id, topic) VALUES (?, ?)`, courseID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.duration_minutes,
+	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
+	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
+
+func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
+	var c Course
+	var topics string
+	err := row.Scan(&c.ID, &c.Title, &c.Summary, &c.Description, &c.Audience, &c.DurationMinutes,
+		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &topics)
+	if topics != "" {
+		c.Topics = strings.Split(topics, "|")
+	}
+	return c, store.Classify(err)
+}
+
+// Course loads one course whatever its status (callers decide who may see drafts).
+func (s *Service) Course(ctx context.Context, id int64) (Course, error) {
+	return scanCourse(s.DB.R.QueryRowContext(ctx, `SELECT `+courseColumns+`
+		FROM courses c LEFT JOIN organisations p ON p.id = c.provider_organisation_id WHERE c.id = ?`, id))
+}
+
+// Courses lists every course, for admins.
+func (s *Service) Courses(ctx context.Context) ([]Course, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+courseColumns+`
+		FROM courses c LEFT JOIN organisations p ON p.id = c.provider_organisation_id ORDER BY c.title COLLATE NOCASE`)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []Course
+	for rows.Next() {
+		c, err := scanCourse(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Topics lists the topics used by published courses, for the catalogue filter.
+func (s *Service) Topics(ctx context.Context) ([]string, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT t.topic FROM course_topics t
+		JOIN courses c ON c.id = t.course_id WHERE c.status = 'published' ORDER BY t.topic`)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ErrCourseNotBookable hides drafts and archived courses from the public.
+var ErrCourseNotBookable = problem.New(http.StatusNotFound, "not_found", "We could not find that course.")
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// monthRange returns the UTC instants that bound a calendar month in Europe/London.
+func monthRange(year int, month time.Month) (time.Time, time.Time) {
+	start := time.Date(year, month, 1, 0, 0, 0, 0, clock.London)
+	return start.UTC(), start.AddDate(0, 1, 0).UTC()
+}

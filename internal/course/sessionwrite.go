@@ -1,0 +1,220 @@
+package course
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// DefaultCancelNotice is how long before the start a cancellation counts as late when the
+// organiser sets no cut-off.
+const DefaultCancelNotice = 48 * time.Hour
+
+// SessionInput is what an organiser sets for a session. Zero BookingClosesAt means "at
+// the start"; zero CancelCutoffAt means DefaultCancelNotice before the start.
+type SessionInput struct {
+	CourseID        int64
+	StartsAt        time.Time
+	EndsAt          time.Time
+	Online          bool
+	Venue           string
+	OnlineURL       string
+	Capacity        int
+	BookingClosesAt time.Time
+	CancelCutoffAt  time.Time
+	TrainerIDs      []int64
+}
+
+// MaxCapacity keeps a typo from opening a session to a million people.
+const MaxCapacity = 1000
+
+func (in *SessionInput) normalise() {
+	in.StartsAt, in.EndsAt = in.StartsAt.UTC().Truncate(time.Second), in.EndsAt.UTC().Truncate(time.Second)
+	in.Venue, in.OnlineURL = strings.TrimSpace(in.Venue), strings.TrimSpace(in.OnlineURL)
+	if in.BookingClosesAt.IsZero() {
+		in.BookingClosesAt = in.StartsAt
+	}
+	if in.CancelCutoffAt.IsZero() {
+		in.CancelCutoffAt = in.StartsAt.Add(-DefaultCancelNotice)
+	}
+	in.BookingClosesAt, in.CancelCutoffAt = in.BookingClosesAt.UTC().Truncate(time.Second), in.CancelCutoffAt.UTC().Truncate(time.Second)
+}
+
+func (in *SessionInput) validate(now time.Time, confirmed int) error {
+	v := problem.Validation{}
+	if in.CourseID <= 0 {
+		v.Add("course_id", "Choose the course")
+	}
+	if in.StartsAt.IsZero() {
+		v.Add("starts_at", "Enter the date and start time")
+	} else if !in.StartsAt.After(now) {
+		v.Add("starts_at", "The start must be in the future")
+	}
+	if in.EndsAt.IsZero() {
+		v.Add("ends_at", "Enter the end time")
+	} else if !in.StartsAt.IsZero() && !in.EndsAt.After(in.StartsAt) {
+		v.Add("ends_at", "The end must be after the start")
+	} else if in.EndsAt.Sub(in.StartsAt) > 5*24*time.Hour {
+		v.Add("ends_at", "A session can last at most 5 days")
+	}
+	if in.BookingClosesAt.After(in.StartsAt) {
+		v.Add("booking_closes_at", "Booking must close before the session starts")
+	}
+	if in.CancelCutoffAt.After(in.StartsAt) {
+		v.Add("cancel_cutoff_at", "The cancellation cut-off must be before the session starts")
+	}
+	if in.Online {
+		if in.OnlineURL == "" {
+			v.Add("online_url", "Enter the joining link for the online session")
+		} else if u, err := url.Parse(in.OnlineURL); err != nil || u.Scheme != "https" || u.Host == "" || len(in.OnlineURL) > 2000 {
+			v.Add("online_url", "Enter the joining link as a full web address starting https://")
+		}
+	} else if in.Venue == "" {
+		v.Add("venue", "Enter the venue, or choose online")
+	}
+	if len(in.Venue) > 500 {
+		v.Add("venue", "Venue must be 500 characters or fewer")
+	}
+	switch {
+	case in.Capacity < 1 || in.Capacity > MaxCapacity:
+		v.Add("capacity", "Enter the number of places, from 1 to 1000")
+	case in.Capacity < confirmed:
+		v.Add("capacity", "Places cannot be fewer than the "+itoa(confirmed)+" people already booked")
+	}
+	return v.Err()
+}
+
+// ErrSessionCancelled refuses edits to a cancelled session.
+var ErrSessionCancelled = problem.Conflict("session_cancelled", "This session has been cancelled and can no longer be changed.")
+
+// ErrSessionOver refuses edits to a session that has finished.
+var ErrSessionOver = problem.Conflict("session_over", "This session has already taken place and can no longer be changed.")
+
+// CreateSession schedules a new session.
+func (s *Service) CreateSession(ctx context.Context, in SessionInput) (int64, error) {
+	in.normalise()
+	now := s.Now()
+	if err := in.validate(now, 0); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM courses WHERE id = ?`, in.CourseID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return problem.Validation{"course_id": "Choose a course that exists"}.Err()
+		}
+		stamp := store.FormatTime(now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, online, venue,
+			online_url, capacity, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?)`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
+			in.Online, in.Venue, in.OnlineURL, in.Capacity, store.FormatTime(in.BookingClosesAt),
+			store.FormatTime(in.CancelCutoffAt), stamp, stamp)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return writeTrainers(ctx, tx, id, in.TrainerIDs)
+	})
+	return id, err
+}
+
+// UpdateSession changes a session. Raising capacity promotes people from the waiting list
+// in the same transaction; capacity can never drop below the places already taken.
+func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, actorID int64) error {
+	in.normalise()
+	now := s.Now()
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var status string
+		var confirmed int
+		var courseID int64
+		var ends store.Time
+		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, ends_at FROM course_sessions WHERE id = ?`, id).
+			Scan(&status, &confirmed, &courseID, &ends)
+		if err != nil {
+			return err
+		}
+		if status == Cancelled {
+			return ErrSessionCancelled
+		}
+		if !now.Before(ends.T) {
+			return ErrSessionOver
+		}
+		in.CourseID = courseID // a session never moves to another course
+		if err := in.validate(now, confirmed); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE course_sessions SET starts_at=?, ends_at=?, online=?, venue=?, online_url=?,
+			capacity=?, booking_closes_at=?, cancel_cutoff_at=?, updated_at=? WHERE id=?`,
+			store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt), in.Online, in.Venue, in.OnlineURL, in.Capacity,
+			store.FormatTime(in.BookingClosesAt), store.FormatTime(in.CancelCutoffAt), store.FormatTime(now), id)
+		if err != nil {
+			return err
+		}
+		if in.TrainerIDs != nil {
+			if err := writeTrainers(ctx, tx, id, in.TrainerIDs); err != nil {
+				return err
+			}
+		}
+		_, err = booking.PromoteTx(ctx, tx, id, actorID, now)
+		return err
+	})
+}
+
+// CancelSession cancels a session and every live booking on it.
+func (s *Service) CancelSession(ctx context.Context, id int64, reason string, actorID int64) error {
+	reason = strings.TrimSpace(reason)
+	if len(reason) > 1000 {
+		return problem.Validation{"reason": "Reason must be 1,000 characters or fewer"}.Err()
+	}
+	now := s.Now()
+	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		var status string
+		var ends store.Time
+		if err := tx.QueryRowContext(ctx, `SELECT status, ends_at FROM course_sessions WHERE id = ?`, id).Scan(&status, &ends); err != nil {
+			return err
+		}
+		if status == Cancelled {
+			return ErrSessionCancelled
+		}
+		if !now.Before(ends.T) {
+			return ErrSessionOver
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE course_sessions SET status='cancelled', cancel_reason=?, updated_at=? WHERE id=?`,
+			reason, store.FormatTime(now), id); err != nil {
+			return err
+		}
+		_, err := booking.CancelAllTx(ctx, tx, id, actorID, now)
+		return err
+	})
+}
+
+func writeTrainers(ctx context.Context, tx *sql.Tx, sessionID int64, trainerIDs []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM session_trainers WHERE session_id = ?`, sessionID); err != nil {
+		return err
+	}
+	for _, uid := range trainerIDs {
+		var ok int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM user_roles WHERE user_id = ? AND role = 'trainer'`, uid).Scan(&ok); err != nil {
+			return err
+		}
+		if ok == 0 {
+			return problem.Validation{"trainer_ids": "Choose trainers from the list of people with the trainer role"}.Err()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_trainers (session_id, user_id) VALUES (?, ?)`, sessionID, uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+

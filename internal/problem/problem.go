@@ -1,0 +1,97 @@
+// Package problem carries errors that are safe to show: a status, a stable code, a plain
+// English message and per-field messages. Causes are logged, never shown.
+package problem
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Error is a refusal the user can act on.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Is matches on Code, so errors.Is(err, booking.ErrSessionFull) works on copies.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// New builds an Error.
+func New(status int, code, message string) *Error {
+	return &Error{Status: status, Code: code, Message: message}
+}
+
+// Conflict is a 409: the request is valid but clashes with the current state.
+func Conflict(code, message string) *Error { return New(http.StatusConflict, code, message) }
+
+// Unprocessable is a 422: the request is understood but breaks a rule.
+func Unprocessable(code, message string) *Error {
+	return New(http.StatusUnprocessableEntity, code, message)
+}
+
+// Validation collects field errors; Err returns nil when there are none.
+type Validation map[string]string
+
+// Add records a message for a field, keeping the first one.
+func (v Validation) Add(field, message string) {
+	if _, ok := v[field]; !ok {
+		v[field] = message
+	}
+}
+
+// Err returns a 422 listing the fields, or nil.
+func (v Validation) Err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return &Error{
+		Status:  http.StatusUnprocessableEntity,
+		Code:    "validation_failed",
+		Message: "Check the highlighted fields.",
+		Fields:  map[string]string(v),
+	}
+}
+
+// SortedFields lists field names in a stable order for error summaries.
+func (e *Error) SortedFields() []string {
+	names := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// NotFound is the public face of store.ErrNotFound.
+var NotFound = New(http.StatusNotFound, "not_found", "We could not find that.")
+
+// Busy is the public face of store.ErrBusy.
+var Busy = New(http.StatusServiceUnavailable, "busy", "The system is busy. Nothing was changed: please try again in a moment.")
+
+// Internal hides everything else.
+var Internal = New(http.StatusInternalServerError, "internal", "Something went wrong on our side. Nothing was changed: please try again.")
+
+// From maps any error to a public Error and says whether it was unexpected (to be logged).
+func From(err error) (pub *Error, unexpected bool) {
+	var pe *Error
+	switch {
+	case errors.As(err, &pe):
+		return pe, false
+	case errors.Is(err, store.ErrNotFound):
+		return NotFound, false
+	case errors.Is(err, store.ErrBusy):
+		return Busy, true
+	default:
+		return Internal, true
+	}
+}

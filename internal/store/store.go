@@ -1,0 +1,136 @@
+// Package store opens the SQLite database: one writer connection, a pool of readers.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+
+	"github.com/traininghub/traininghub/db"
+)
+
+// ErrNotFound is returned when a record asked for by id does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrBusy means SQLite stayed locked past the busy timeout; callers answer 503.
+var ErrBusy = errors.New("database busy")
+
+// DB pairs a single writer (SQLite allows one) with a pool of readers, so pages and
+// reports never queue behind bookings.
+type DB struct {
+	W *sql.DB
+	R *sql.DB
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	params := url.Values{}
+	params.Set("_journal_mode", "WAL")
+	params.Set("_synchronous", "NORMAL")
+	params.Set("_busy_timeout", "5000")
+	params.Set("_foreign_keys", "on")
+	params.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+
+	params.Set("_txlock", "deferred")
+	params.Set("mode", "ro")
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	readers := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	d := &DB{W: w, R: r}
+	// Touch the writer first so the file and WAL exist before a read-only open.
+	if err := w.Ping(); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	return errors.Join(d.R.Close(), d.W.Close())
+}
+
+// Migrate applies every pending migration embedded in the binary.
+func (d *DB) Migrate(ctx context.Context) error {
+	migrations, err := fs.Sub(db.FS, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, migrations)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers a query; /healthz uses it.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.R.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Write runs fn in one BEGIN IMMEDIATE transaction on the writer, so a check and the
+// write that depends on it can never interleave with another writer.
+func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return Classify(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return Classify(err)
+	}
+	return Classify(tx.Commit())
+}
+
+// Classify turns SQLite's busy and locked errors into ErrBusy and sql.ErrNoRows into
+// ErrNotFound, keeping everything else as it is.
+func Classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return fmt.Errorf("%w: %v", ErrBusy, err)
+	}
+	return err
+}
+
+// IsConstraint reports whether err is a SQLite constraint violation (unique, check,
+// foreign key): the database refusing a write that the code should have refused first.
+func IsConstraint(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+}

@@ -1,0 +1,134 @@
+// Package testkit builds real, migrated SQLite databases and small fixtures for tests.
+package testkit
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Clock is a settable clock for tests; safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t.UTC()} }
+
+// Now returns the current fake time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t.UTC()
+	c.mu.Unlock()
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// DB opens a fresh migrated database file in t.TempDir().
+func DB(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("open db: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+// Env is a database with services sharing one fake clock.
+type Env struct {
+	DB       *store.DB
+	Clock    *Clock
+	Accounts *account.Service
+	Courses  *course.Service
+}
+
+// Start is the fake "now" every Env begins at: a Wednesday in November, London on GMT.
+var Start = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+// New builds an Env at Start.
+func New(t testing.TB) *Env {
+	t.Helper()
+	db := DB(t)
+	clk := NewClock(Start)
+	return &Env{
+		DB:       db,
+		Clock:    clk,
+		Accounts: account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4)),
+		Courses:  course.NewService(db, clk.Now),
+	}
+}
+
+// Org creates an organisation.
+func (e *Env) Org(t testing.TB, name string, typ account.OrgType) account.Organisation {
+	t.Helper()
+	o, err := e.Accounts.CreateOrganisation(context.Background(), name, typ)
+	if err != nil {
+		t.Fatalf("create organisation %q: %v", name, err)
+	}
+	return o
+}
+
+// Password is the password every fixture user gets.
+const Password = "correct horse battery"
+
+// User creates an active user in org with the given roles.
+func (e *Env) User(t testing.TB, email string, orgID int64, roles ...account.Role) *account.User {
+	t.Helper()
+	u, err := e.Accounts.CreateUser(context.Background(), account.NewUser{
+		Email: email, Name: "Person " + email, JobTitle: "Practitioner", OrganisationID: orgID,
+		Password: Password, Roles: roles,
+	})
+	if err != nil {
+		t.Fatalf("create user %q: %v", email, err)
+	}
+	return u
+}
+
+// Course creates a published course.
+func (e *Env) Course(t testing.TB, title string, topics ...string) int64 {
+	t.Helper()
+	id, err := e.Courses.CreateCourse(context.Background(), course.CourseInput{
+		Title: title, Summary: "About " + title, DurationMinutes: 180, Status: course.Published, Topics: topics,
+	})
+	if err != nil {
+		t.Fatalf("create course %q: %v", title, err)
+	}
+	return id
+}
+
+// Session creates an in-person session starting `in` from the fake now, lasting 3 hours.
+func (e *Env) Session(t testing.TB, courseID int64, in time.Duration, capacity int) int64 {
+	t.Helper()
+	start := e.Clock.Now().Add(in)
+	id, err := e.Courses.CreateSession(context.Background(), course.SessionInput{
+		CourseID: courseID, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
+		Venue: "Guildhall, Bath", Capacity: capacity,
+	})
+	if err != nil {
+		t.Fatalf("create session: %v", err)
+	}
+	return id
+}
