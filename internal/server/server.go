@@ -1,0 +1,133 @@
+// Package server wires the HTML pages, the JSON API and the middleware into one handler.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/api"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/store"
+	"github.com/traininghub/traininghub/internal/web"
+)
+
+// Config is what an operator chooses.
+type Config struct {
+	BaseURL        string // e.g. https://training.example.org; decides Secure cookies
+	SiteName       string
+	TrustedProxies []string
+}
+
+// Deps are the services the server uses; one struct, no globals.
+type Deps struct {
+	DB       *store.DB
+	Accounts *account.Service
+	Courses  *course.Service
+	Bookings *booking.Service
+	Now      clock.Clock
+	Log      *slog.Logger
+}
+
+// Server is the assembled application.
+type Server struct {
+	Handler  http.Handler
+	Engine   *gin.Engine
+	Policies map[string]httpx.Policy
+	Sessions *scs.SessionManager
+}
+
+// New builds the handler.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Safeguarding Children Partnership training"
+	}
+	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
+
+	sessions := scs.New()
+	sessions.Store = account.SessionStore{DB: d.DB}
+	sessions.Lifetime = 12 * time.Hour
+	sessions.IdleTimeout = 2 * time.Hour
+	sessions.Cookie.Name = "th_session"
+	sessions.Cookie.HttpOnly = true
+	sessions.Cookie.SameSite = http.SameSiteLaxMode
+	sessions.Cookie.Secure = secure
+	sessions.Cookie.Path = "/"
+	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		d.Log.Error("session store", "err", err)
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "The service is busy. Please try again in a moment.", http.StatusServiceUnavailable)
+	}
+
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.HandleMethodNotAllowed = true
+	e.Use(recovery(d.Log), securityHeaders)
+
+	policies := map[string]httpx.Policy{}
+	e.GET("/healthz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.DB.Ping(ctx); err != nil {
+			c.String(http.StatusServiceUnavailable, "database unavailable\n")
+			return
+		}
+		c.String(http.StatusOK, "ok\n")
+	})
+	policies["GET /healthz"] = httpx.Public
+
+	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts))
+	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
+	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log})
+
+	w, err := web.New(web.Handler{
+		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
+		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pages := e.Group("/", w.LoadUser)
+	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies}
+	w.Register(webRouter)
+	e.NoRoute(w.NotFound)
+	e.NoMethod(w.MethodNotAllowed)
+
+	cop := http.NewCrossOriginProtection()
+	if cfg.BaseURL != "" {
+		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Host != "" {
+			_ = cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "This form was sent from another site, so it was refused. Go back, reload the page and try again.", http.StatusForbidden)
+	}))
+	handler := cop.Handler(sessions.LoadAndSave(e))
+	return &Server{Handler: handler, Engine: e, Policies: policies, Sessions: sessions}, nil
+}
+
+// HTTPServer wraps the handler with timeouts, since gin's Run sets none.
+func HTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}

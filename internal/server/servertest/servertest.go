@@ -1,0 +1,105 @@
+// Package servertest starts the real server on a loopback port over a real SQLite file,
+// for HTTP-level tests of pages and the API.
+package servertest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/server"
+	"github.com/traininghub/traininghub/internal/testkit"
+)
+
+// Server is a running test server with its fixtures environment.
+type Server struct {
+	*testkit.Env
+	Bookings *booking.Service
+	App      *server.Server
+	HTTP     *httptest.Server
+	URL      string
+}
+
+// New starts a server whose clock is env.Clock.
+func New(t testing.TB) *Server {
+	t.Helper()
+	env := testkit.New(t)
+	bookings := booking.NewService(env.DB, env.Clock.Now)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.Default()
+	}
+	app, err := server.New(server.Config{SiteName: "Test Partnership training"}, server.Deps{
+		DB: env.DB, Accounts: env.Accounts, Courses: env.Courses, Bookings: bookings, Now: env.Clock.Now, Log: log,
+	})
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	ts := httptest.NewServer(app.Handler)
+	t.Cleanup(ts.Close)
+	return &Server{Env: env, Bookings: bookings, App: app, HTTP: ts, URL: ts.URL}
+}
+
+// Token creates an API token for u.
+func (s *Server) Token(t testing.TB, u *account.User) string {
+	t.Helper()
+	tok, err := s.Accounts.CreateToken(context.Background(), u.ID)
+	if err != nil {
+		t.Fatalf("create token: %v", err)
+	}
+	return tok
+}
+
+// Browser is an HTTP client with a cookie jar that does not follow redirects, so tests
+// can assert 303s.
+func (s *Server) Browser(t testing.TB) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+// SignIn signs a browser in as email with testkit.Password and fails the test otherwise.
+func (s *Server) SignIn(t testing.TB, c *http.Client, email string) {
+	t.Helper()
+	resp, err := c.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {testkit.Password}})
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d, body %.300s", email, resp.StatusCode, body)
+	}
+}
+
+// Get fetches a path and returns status and body.
+func Get(t testing.TB, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Contains reports whether body contains all of want (helper for readable assertions).
+func Contains(body string, want ...string) bool {
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/static"
+)
+
+// Page is what every template receives; Data is the page's own content.
+type Page struct {
+	SiteName string
+	Title    string
+	User     *account.User
+	Flash    string
+	Problem  *problem.Error
+	Form     map[string]string // values to show again after an error
+	Data     any
+	Path     string
+	Now      time.Time
+}
+
+// FieldError returns the message for one field, or "".
+func (p Page) FieldError(name string) string {
+	if p.Problem == nil {
+		return ""
+	}
+	return p.Problem.Fields[name]
+}
+
+// Value returns a submitted form value to redisplay.
+func (p Page) Value(name string) string { return p.Form[name] }
+
+type renderer struct{ pages map[string]*template.Template }
+
+var funcs = template.FuncMap{
+	"london": func(t time.Time) time.Time { return t.In(clock.London) },
+	"longDate": func(t time.Time) string {
+		return t.In(clock.London).Format("Monday 2 January 2006")
+	},
+	"shortDate": func(t time.Time) string { return t.In(clock.London).Format("2 Jan 2006") },
+	"clockTime": func(t time.Time) string {
+		return strings.ToLower(t.In(clock.London).Format("3:04pm"))
+	},
+	"dateTimeLocal": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(clock.London).Format("2006-01-02T15:04")
+	},
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, one)
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
+	"join": strings.Join,
+	"orgTypeLabel": func(t account.OrgType) string { return t.Label() },
+	"add":          func(a, b int) int { return a + b },
+	"paragraphs":   paragraphs,
+}
+
+// paragraphs splits plain text on blank lines, so descriptions keep their shape without
+// trusting any HTML in them.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newRenderer parses one template set per page: layout + partials + the page.
+func newRenderer(fsys fs.FS) (*renderer, error) {
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := template.New(path.Base(name)).Funcs(funcs).ParseFS(fsys, "layout.html", "partials.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return r, nil
+}
+
+// page renders into a buffer first so a template error becomes a clean 500, never half
+// a page.
+func (h *Handler) page(c *gin.Context, status int, name string, p Page) {
+	t, ok := h.render.pages[name]
+	if !ok {
+		h.Log.Error("unknown template", "name", name)
+		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
+		return
+	}
+	p.SiteName = h.SiteName
+	p.User = httpx.CurrentUser(c)
+	p.Path = c.Request.URL.Path
+	p.Now = h.Now()
+	if p.Flash == "" {
+		p.Flash = h.Sessions.PopString(c.Request.Context(), sessionFlash)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.Log.Error("render", "template", name, "err", err)
+		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// errorPage shows a problem on its own page with its status.
+func (h *Handler) errorPage(c *gin.Context, pe *problem.Error) {
+	title := "There is a problem"
+	switch pe.Status {
+	case http.StatusNotFound:
+		title = "Page not found"
+	case http.StatusForbidden:
+		title = "You do not have access"
+	case http.StatusServiceUnavailable:
+		title = "Sorry, the service is busy"
+	case http.StatusInternalServerError:
+		title = "Sorry, there is a problem with the service"
+	}
+	h.page(c, pe.Status, "error", Page{Title: title, Data: pe})
+}
+
+// fail renders any error as its public page.
+func (h *Handler) fail(c *gin.Context, err error) {
+	h.errorPage(c, httpx.Classify(c, h.Log, err))
+}
+
+// redirect finishes a successful POST (post/redirect/get) with an optional flash message.
+func (h *Handler) redirect(c *gin.Context, to, flash string) {
+	if flash != "" {
+		h.Sessions.Put(c.Request.Context(), sessionFlash, flash)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+func staticFS() http.FileSystem { return http.FS(static.FS) }
+
+func isNotFound(err error) bool {
+	pe, _ := problem.From(err)
+	return pe.Status == http.StatusNotFound
+}

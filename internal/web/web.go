@@ -1,0 +1,123 @@
+// Package web serves the HTML pages: server-rendered, usable without JavaScript.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/templates"
+)
+
+// Handler holds what the pages need.
+type Handler struct {
+	Accounts *account.Service
+	Courses  *course.Service
+	Bookings *booking.Service
+	Now      clock.Clock
+	Log      *slog.Logger
+	Sessions *scs.SessionManager
+	SiteName string
+	BaseURL  string
+
+	render  *renderer
+	limiter *loginLimiter
+}
+
+// New parses every page template up front, so a broken template stops start-up.
+func New(h Handler) (*Handler, error) {
+	r, err := newRenderer(templates.FS)
+	if err != nil {
+		return nil, err
+	}
+	h.render = r
+	h.limiter = newLoginLimiter(h.Now)
+	return &h, nil
+}
+
+// Session keys.
+const (
+	sessionUserID = "user_id"
+	sessionFlash  = "flash"
+)
+
+// LoadUser reloads the signed-in user on every request, so disabling an account or
+// removing a role takes effect at once.
+func (h *Handler) LoadUser(c *gin.Context) {
+	id := h.Sessions.GetInt64(c.Request.Context(), sessionUserID)
+	if id != 0 {
+		u, err := h.Accounts.User(c.Request.Context(), id)
+		switch {
+		case err == nil && u.Active:
+			httpx.SetUser(c, u)
+		case err == nil || err == problem.NotFound || isNotFound(err):
+			_ = h.Sessions.Destroy(c.Request.Context())
+		default:
+			h.fail(c, err)
+			c.Abort()
+			return
+		}
+	}
+	c.Next()
+}
+
+// Unauthenticated sends people to sign in, then back where they were going.
+func (h *Handler) Unauthenticated(c *gin.Context) {
+	next := c.Request.URL.RequestURI()
+	if c.Request.Method != http.MethodGet {
+		next = c.Request.Referer()
+		if u, err := url.Parse(next); err == nil {
+			next = u.RequestURI()
+		} else {
+			next = "/"
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+}
+
+// Forbidden explains that the page is not for this account.
+func (h *Handler) Forbidden(c *gin.Context) {
+	h.errorPage(c, problem.New(http.StatusForbidden, "forbidden", "Your account does not have access to this page."))
+}
+
+// NotFound is the page for unknown addresses.
+func (h *Handler) NotFound(c *gin.Context) {
+	if httpx.WantsJSON(c) {
+		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "not_found", "message": "No such endpoint."}})
+		return
+	}
+	h.errorPage(c, problem.New(http.StatusNotFound, "not_found", "We could not find that page. Check the address, or start again from the course list."))
+}
+
+// MethodNotAllowed answers a wrong method with 405.
+func (h *Handler) MethodNotAllowed(c *gin.Context) {
+	if httpx.WantsJSON(c) {
+		c.JSON(http.StatusMethodNotAllowed, gin.H{"error": gin.H{"code": "method_not_allowed", "message": "That method is not allowed here."}})
+		return
+	}
+	h.errorPage(c, problem.New(http.StatusMethodNotAllowed, "method_not_allowed", "That action is not available on this page."))
+}
+
+// Register adds every page route with its policy.
+func (h *Handler) Register(r *httpx.Router) {
+	r.Group.StaticFS("/static", staticFS())
+	r.Policies["GET /static/*filepath"] = httpx.Public
+	r.Policies["HEAD /static/*filepath"] = httpx.Public
+	r.Handle(http.MethodGet, "/", httpx.Public, h.home)
+	r.Handle(http.MethodGet, "/courses", httpx.Public, h.catalogue)
+	r.Handle(http.MethodGet, "/courses/:id", httpx.Public, h.courseDetail)
+	h.registerAccountRoutes(r)
+	h.registerBookingRoutes(r)
+	h.registerAdminRoutes(r)
+}
+
+func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }
