@@ -73,7 +73,8 @@ func (s *Service) ForUser(ctx context.Context, userID int64) ([]Entry, error) {
 func (s *Service) ForSession(ctx context.Context, sessionID int64) ([]Entry, error) {
 	return s.entries(ctx, `WHERE b.session_id = ?
 		ORDER BY CASE b.status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END,
-		         b.waitlisted_at, u.name COLLATE NOCASE, b.id`, sessionID)
+		         CASE b.status WHEN 'waitlisted' THEN b.waitlisted_at END, CASE b.status WHEN 'waitlisted' THEN b.id END,
+		         u.name COLLATE NOCASE, b.id`, sessionID)
 }
 
 // Entry loads one booking with its session.

@@ -1,0 +1,197 @@
+// Command loadgen measures traininghub under load: it starts the real server on a
+// loopback port over a fresh SQLite file, books places through the JSON API from many
+// concurrent clients, fetches the catalogue page, and times a bare booking-transaction
+// loop on its own database as the ceiling the API is compared with.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/server"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+type options struct {
+	dir         string
+	clients     int
+	users       int
+	sessions    int
+	catalogue   time.Duration
+	maxDuration time.Duration
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.dir, "dir", "", "directory for the database files (default: a new temporary directory)")
+	flag.IntVar(&o.clients, "clients", 64, "concurrent HTTP clients")
+	flag.IntVar(&o.users, "users", 500, "practitioners who book")
+	flag.IntVar(&o.sessions, "sessions", 10, "sessions each practitioner books (bookings = users x sessions)")
+	flag.DurationVar(&o.catalogue, "catalogue", 10*time.Second, "how long to load the catalogue page")
+	flag.DurationVar(&o.maxDuration, "max", 5*time.Minute, "stop the booking phase after this long whatever happens")
+	flag.Parse()
+	if err := run(context.Background(), o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+// fixture is a server and database ready to be booked.
+type fixture struct {
+	db       *store.DB
+	accounts *account.Service
+	courses  *course.Service
+	bookings *booking.Service
+	tokens   []string
+	userIDs  []int64
+	sessions []int64
+}
+
+func newFixture(ctx context.Context, path string, o options) (*fixture, error) {
+	db, err := store.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	f := &fixture{db: db,
+		// Bookers never sign in with a password, so cheap hashing keeps set-up quick.
+		accounts: account.NewService(db, clock.System, account.NewHasher(account.TestHashParams, 2)),
+		courses:  course.NewService(db, clock.System),
+		bookings: booking.NewService(db, clock.System),
+	}
+	org, err := f.accounts.CreateOrganisation(ctx, "Load Test Agency", account.SocialCare)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := f.courses.CreateCourse(ctx, course.CourseInput{Title: "Child sexual exploitation awareness",
+		Summary: "Load test course", DurationMinutes: 180, Status: course.Published, Topics: []string{"Exploitation"}})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+	for i := range o.sessions {
+		// Capacity below demand, so the run mixes confirmed places and waiting lists.
+		id, err := f.courses.CreateSession(ctx, course.SessionInput{CourseID: cid,
+			StartsAt: start.Add(time.Duration(i) * 24 * time.Hour), EndsAt: start.Add(time.Duration(i)*24*time.Hour + 3*time.Hour),
+			Venue: "Guildhall, Bath", Capacity: max(1, o.users*3/4)})
+		if err != nil {
+			return nil, err
+		}
+		f.sessions = append(f.sessions, id)
+	}
+	for i := range o.users {
+		u, err := f.accounts.CreateUser(ctx, account.NewUser{Email: fmt.Sprintf("p%05d@load.example.org", i),
+			Name: fmt.Sprintf("Practitioner %d", i), OrganisationID: org.ID, Roles: []account.Role{account.Practitioner}})
+		if err != nil {
+			return nil, err
+		}
+		tok, err := f.accounts.CreateToken(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		f.userIDs = append(f.userIDs, u.ID)
+		f.tokens = append(f.tokens, tok)
+	}
+	return f, nil
+}
+
+func run(ctx context.Context, o options, out io.Writer) error {
+	if o.dir == "" {
+		d, err := os.MkdirTemp("", "traininghub-load-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		o.dir = d
+	}
+	fmt.Fprintf(out, "traininghub load run: %d clients, %d users x %d sessions = %d bookings\n\n",
+		o.clients, o.users, o.sessions, o.users*o.sessions)
+
+	ceiling, err := measureCeiling(ctx, filepath.Join(o.dir, "ceiling.db"), o)
+	if err != nil {
+		return fmt.Errorf("ceiling: %w", err)
+	}
+	fmt.Fprintf(out, "bare SQLite booking transactions: %d in %v = %.0f/s (the ceiling)\n",
+		ceiling.ok, ceiling.elapsed.Round(time.Millisecond), ceiling.rate())
+
+	f, err := newFixture(ctx, filepath.Join(o.dir, "server.db"), o)
+	if err != nil {
+		return fmt.Errorf("fixture: %w", err)
+	}
+	defer f.db.Close()
+	base, stop, err := startServer(f)
+	if err != nil {
+		return err
+	}
+	defer stop()
+
+	api, err := loadBookings(ctx, base, f, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "API bookings: %d ok (%d confirmed, %d waitlisted), %d busy (503), %d errors in %v = %.0f/s; p50 %v, p99 %v; %.0f%% of the ceiling\n",
+		api.ok, api.confirmed, api.waitlisted, api.busy, api.errors, api.elapsed.Round(time.Millisecond), api.rate(),
+		api.p(50), api.p(99), 100*api.rate()/ceiling.rate())
+	if err := checkConsistency(ctx, f, api); err != nil {
+		return err
+	}
+
+	cat, err := loadCatalogue(ctx, base, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "catalogue page GET /courses: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v\n",
+		cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99))
+	return nil
+}
+
+func startServer(f *fixture) (string, func(), error) {
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	app, err := server.New(server.Config{}, server.Deps{DB: f.db, Accounts: f.accounts, Courses: f.courses,
+		Bookings: f.bookings, Now: clock.System, Log: log})
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := server.HTTPServer(ln.Addr().String(), app.Handler)
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// measureCeiling books the same workload straight through the booking engine, one
+// transaction after another, with no HTTP in the way.
+func measureCeiling(ctx context.Context, path string, o options) (result, error) {
+	f, err := newFixture(ctx, path, o)
+	if err != nil {
+		return result{}, err
+	}
+	defer f.db.Close()
+	var r result
+	began := time.Now()
+	for _, sid := range f.sessions {
+		for _, uid := range f.userIDs {
+			if _, err := f.bookings.Book(ctx, booking.Request{SessionID: sid, UserID: uid}); err != nil {
+				return r, err
+			}
+			r.ok++
+		}
+	}
+	r.elapsed = time.Since(began)
+	return r, nil
+}

@@ -1,0 +1,57 @@
+// Command traininghub runs the partnership's training booking service and its admin tasks.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `traininghub: training booking and learning records for a safeguarding children partnership
+
+Usage:
+  traininghub serve [--addr :8080] [--db data/traininghub.db] [--base-url URL] [--demo]
+  traininghub migrate [--db PATH]
+  traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
+  traininghub token add --email E [--db PATH]
+  traininghub healthcheck [--addr :8080]
+
+Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "traininghub:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; {
+	case cmd == "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case cmd == "migrate":
+		return migrate(ctx, rest, stdout)
+	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
+		return userAdd(ctx, rest[1:], stdin, stdout)
+	case cmd == "token" && len(rest) > 0 && rest[0] == "add":
+		return tokenAdd(ctx, rest[1:], stdout)
+	case cmd == "healthcheck":
+		return healthcheck(ctx, rest)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/server"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve")
+	addr := fs.String("addr", ":8080", "address to listen on")
+	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	baseURL := fs.String("base-url", "", "public address, e.g. https://training.example.org")
+	siteName := fs.String("site-name", "", "name shown in the header")
+	demoData := fs.Bool("demo", false, "seed demo data into an empty database")
+	proxies := fs.String("trusted-proxies", "", "comma-separated proxy addresses whose X-Forwarded-For is believed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	db, err := openAndMigrate(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	now := clock.System
+	accounts := account.NewService(db, now, account.NewHasher(account.DefaultHashParams, 4))
+	courses := course.NewService(db, now)
+	bookings := booking.NewService(db, now)
+
+	if *demoData {
+		logins, err := demo.Seed(ctx, accounts, courses, bookings, now())
+		if err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		printLogins(stdout, logins, *addr)
+	}
+
+	var trusted []string
+	if *proxies != "" {
+		trusted = strings.Split(*proxies, ",")
+	}
+	app, err := server.New(server.Config{BaseURL: *baseURL, SiteName: *siteName, TrustedProxies: trusted},
+		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
+	if err != nil {
+		return err
+	}
+	srv := server.HTTPServer(*addr, app.Handler)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
+	go sweepSessions(ctx, db, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func openAndMigrate(ctx context.Context, path string) (*store.DB, error) {
+	db, err := store.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func printLogins(w io.Writer, logins []demo.Login, addr string) {
+	if len(logins) == 0 {
+		fmt.Fprintln(w, "Demo data: the database already has data, so nothing was added.")
+		return
+	}
+	host := addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	fmt.Fprintf(w, "\nDemo partnership ready at http://%s\nSign in as:\n", host)
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-13s %-28s password: %s\n", l.Role, l.Email, l.Password)
+	}
+	fmt.Fprintln(w)
+}
+
+// sweepSessions deletes expired sign-in sessions hourly.
+func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := (account.SessionStore{DB: db}).DeleteExpired(); err != nil {
+				log.Warn("sweep sessions", "err", err)
+			}
+		}
+	}
+}
+
