@@ -128,4 +128,3 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 		}
 	}
 }
-
