@@ -41,10 +41,22 @@ type Listing struct {
 func (l Listing) NextStartsLondon() time.Time { return l.NextStartsAt.In(clock.London) }
 
 // Catalogue lists published courses matching the search, soonest next session first and
-// courses with no dates last.
+// courses with no dates last. Callers must not modify the returned slice: it may be shared.
 func (s *Service) Catalogue(ctx context.Context, q Search) ([]Listing, error) {
+	gen, now := s.DB.Generation(), s.Now()
+	if l, ok := s.cache.get(q, gen, now); ok {
+		return l, nil
+	}
+	l, err := s.catalogue(ctx, q, now)
+	if err == nil {
+		s.cache.put(q, gen, now, l)
+	}
+	return l, err
+}
+
+func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([]Listing, error) {
 	on := []string{"s.course_id = c.id", "s.status = 'scheduled'", "s.starts_at > ?", "s.booking_closes_at > ?"}
-	now := store.FormatTime(s.Now())
+	now := store.FormatTime(nowTime)
 	onArgs := []any{now, now}
 	if !q.Month.IsZero() {
 		l := q.Month.In(clock.London)

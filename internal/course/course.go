@@ -61,6 +61,8 @@ func HumanDuration(minutes int) string {
 type Service struct {
 	DB  *store.DB
 	Now clock.Clock
+
+	cache catalogueCache
 }
 
 // NewService wires a Service.
@@ -248,6 +250,18 @@ func (s *Service) Courses(ctx context.Context) ([]Course, error) {
 
 // Topics lists the topics used by published courses, for the catalogue filter.
 func (s *Service) Topics(ctx context.Context) ([]string, error) {
+	gen, now := s.DB.Generation(), s.Now()
+	if t, ok := s.cache.getTopics(gen, now); ok {
+		return t, nil
+	}
+	t, err := s.loadTopics(ctx)
+	if err == nil {
+		s.cache.putTopics(gen, now, t)
+	}
+	return t, err
+}
+
+func (s *Service) loadTopics(ctx context.Context) ([]string, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT t.topic FROM course_topics t
 		JOIN courses c ON c.id = t.course_id WHERE c.status = 'published' ORDER BY t.topic`)
 	if err != nil {

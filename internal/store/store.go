@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -29,7 +30,13 @@ var ErrBusy = errors.New("database busy")
 type DB struct {
 	W *sql.DB
 	R *sql.DB
+
+	generation atomic.Uint64
 }
+
+// Generation counts committed Write transactions, so read caches can tell when the data
+// they hold may be stale.
+func (d *DB) Generation() uint64 { return d.generation.Load() }
 
 // Open opens (creating if needed) the database file at path.
 func Open(path string) (*DB, error) {
@@ -109,7 +116,11 @@ func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		_ = tx.Rollback()
 		return Classify(err)
 	}
-	return Classify(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return Classify(err)
+	}
+	d.generation.Add(1)
+	return nil
 }
 
 // Classify turns SQLite's busy and locked errors into ErrBusy and sql.ErrNoRows into
