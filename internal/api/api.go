@@ -27,23 +27,26 @@ type Handler struct {
 
 // Authenticate reads "Authorization: Bearer TOKEN". A missing header leaves the request
 // anonymous (public endpoints still work); a bad token is refused outright.
-func Authenticate(accounts *account.Service) gin.HandlerFunc {
+func Authenticate(accounts *account.Service, log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		if h == "" {
 			c.Next()
 			return
 		}
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(token) == "" {
-			writeError(c, problem.New(http.StatusUnauthorized, "unauthenticated", "Send an API token as: Authorization: Bearer TOKEN."))
+		// The scheme is case-insensitive (RFC 9110); the token is not.
+		scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			Denial{}.Unauthenticated(c)
 			c.Abort()
 			return
 		}
-		u, err := accounts.UserByToken(c.Request.Context(), strings.TrimSpace(token))
+		u, err := accounts.UserByToken(c.Request.Context(), token)
 		if err != nil {
-			pe, _ := problem.From(err)
+			pe := httpx.Classify(c, log, err)
 			if pe.Status == http.StatusNotFound {
+				c.Header("WWW-Authenticate", `Bearer realm="traininghub", error="invalid_token"`)
 				pe = problem.New(http.StatusUnauthorized, "unauthenticated", "That API token is not valid.")
 			}
 			writeError(c, pe)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/traininghub/traininghub/internal/problem"
@@ -28,6 +29,12 @@ type Result struct {
 // MaxIdempotencyKeyLength bounds client-supplied keys.
 const MaxIdempotencyKeyLength = 200
 
+// ErrIdempotencyKeyReused refuses a key already used for a different session or person,
+// rather than passing the earlier booking off as the answer.
+var ErrIdempotencyKeyReused = &problem.Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+	Message: "That Idempotency-Key was already used for a different booking: send a new key for a new request.",
+	Fields:  map[string]string{"idempotency_key": "Already used for a different booking"}}
+
 // Book gives the person a place, or a waiting-list position when the session is full.
 func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 	req.IdempotencyKey = strings.TrimSpace(req.IdempotencyKey)
@@ -40,16 +47,17 @@ func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 	var res Result
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.bookTx(ctx, tx, req)
+		if res, err = s.bookTx(ctx, tx, req); err != nil || res.Booking.Status != Waitlisted {
+			return err
+		}
+		// Read inside the transaction, so a booking is never reported with an error.
+		res.Booking.WaitlistPosition, err = waitlistPosition(ctx, tx, res.Booking.ID)
 		return err
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	if res.Booking.Status == Waitlisted {
-		res.Booking.WaitlistPosition, err = waitlistPosition(ctx, s.DB.R, res.Booking.ID)
-	}
-	return res, err
+	return res, nil
 }
 
 func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, error) {
@@ -59,6 +67,9 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 			req.ActorID, req.IdempotencyKey).Scan(&id)
 		if err == nil {
 			b, err := loadBooking(ctx, tx, id)
+			if err == nil && (b.SessionID != req.SessionID || b.UserID != req.UserID) {
+				return Result{}, ErrIdempotencyKeyReused
+			}
 			return Result{Booking: b, Replayed: true}, err
 		}
 		if !errors.Is(err, sql.ErrNoRows) {

@@ -51,7 +51,9 @@ func HumanDuration(minutes int) string {
 	} else if h > 1 {
 		parts = append(parts, itoa(h)+" hours")
 	}
-	if m > 0 {
+	if m == 1 {
+		parts = append(parts, "1 minute")
+	} else if m > 1 {
 		parts = append(parts, itoa(m)+" minutes")
 	}
 	return strings.Join(parts, " ")

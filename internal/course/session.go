@@ -212,4 +212,3 @@ func (s *Service) CourseIDOfSession(ctx context.Context, sessionID int64) (int64
 	err := s.DB.R.QueryRowContext(ctx, `SELECT course_id FROM course_sessions WHERE id = ?`, sessionID).Scan(&id)
 	return id, store.Classify(err)
 }
-

@@ -46,14 +46,26 @@ func (in *SessionInput) normalise() {
 	in.BookingClosesAt, in.CancelCutoffAt = in.BookingClosesAt.UTC().Truncate(time.Second), in.CancelCutoffAt.UTC().Truncate(time.Second)
 }
 
-func (in *SessionInput) validate(now time.Time, confirmed int) error {
+// Sessions are scheduled within this window; it also keeps stored times four-digit years.
+var (
+	earliestStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestStart   = time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// validate checks the input. previousStart is the stored start when editing: a session
+// already under way may still have its venue or places changed, but a new start must be
+// in the future.
+func (in *SessionInput) validate(now time.Time, confirmed int, previousStart time.Time) error {
 	v := problem.Validation{}
 	if in.CourseID <= 0 {
 		v.Add("course_id", "Choose the course")
 	}
-	if in.StartsAt.IsZero() {
+	switch {
+	case in.StartsAt.IsZero():
 		v.Add("starts_at", "Enter the date and start time")
-	} else if !in.StartsAt.After(now) {
+	case in.StartsAt.Before(earliestStart) || in.StartsAt.After(latestStart):
+		v.Add("starts_at", "Enter a start date between the years 2000 and 2999")
+	case !in.StartsAt.Equal(previousStart) && !in.StartsAt.After(now):
 		v.Add("starts_at", "The start must be in the future")
 	}
 	if in.EndsAt.IsZero() {
@@ -100,7 +112,7 @@ var ErrSessionOver = problem.Conflict("session_over", "This session has already 
 func (s *Service) CreateSession(ctx context.Context, in SessionInput) (int64, error) {
 	in.normalise()
 	now := s.Now()
-	if err := in.validate(now, 0); err != nil {
+	if err := in.validate(now, 0, time.Time{}); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -138,9 +150,9 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		var status string
 		var confirmed int
 		var courseID int64
-		var ends store.Time
-		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, ends_at FROM course_sessions WHERE id = ?`, id).
-			Scan(&status, &confirmed, &courseID, &ends)
+		var starts, ends store.Time
+		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, starts_at, ends_at FROM course_sessions WHERE id = ?`, id).
+			Scan(&status, &confirmed, &courseID, &starts, &ends)
 		if err != nil {
 			return err
 		}
@@ -151,7 +163,7 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 			return ErrSessionOver
 		}
 		in.CourseID = courseID // a session never moves to another course
-		if err := in.validate(now, confirmed); err != nil {
+		if err := in.validate(now, confirmed, starts.T); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE course_sessions SET starts_at=?, ends_at=?, online=?, venue=?, online_url=?,
@@ -217,4 +229,3 @@ func writeTrainers(ctx context.Context, tx *sql.Tx, sessionID int64, trainerIDs 
 	}
 	return nil
 }
-

@@ -89,7 +89,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	})
 	policies["GET /healthz"] = httpx.Public
 
-	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts))
+	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
 	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log})
 
