@@ -19,6 +19,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/demo"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -58,7 +59,7 @@ type fixture struct {
 	sessions []int64
 }
 
-func newFixture(ctx context.Context, path string, o options) (*fixture, error) {
+func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fixture, error) {
 	db, err := store.Open(path)
 	if err != nil {
 		return nil, err
@@ -72,11 +73,17 @@ func newFixture(ctx context.Context, path string, o options) (*fixture, error) {
 		courses:  course.NewService(db, clock.System),
 		bookings: booking.NewService(db, clock.System),
 	}
+	if withDemo {
+		// The demo partnership gives the catalogue page its real size: ten courses.
+		if _, err := demo.Seed(ctx, f.accounts, f.courses, f.bookings, time.Now()); err != nil {
+			return nil, err
+		}
+	}
 	org, err := f.accounts.CreateOrganisation(ctx, "Load Test Agency", account.SocialCare)
 	if err != nil {
 		return nil, err
 	}
-	cid, err := f.courses.CreateCourse(ctx, course.CourseInput{Title: "Child sexual exploitation awareness",
+	cid, err := f.courses.CreateCourse(ctx, course.CourseInput{Title: "Load test: child sexual exploitation awareness",
 		Summary: "Load test course", DurationMinutes: 180, Status: course.Published, Topics: []string{"Exploitation"}})
 	if err != nil {
 		return nil, err
@@ -127,7 +134,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "bare SQLite booking transactions: %d in %v = %.0f/s (the ceiling)\n",
 		ceiling.ok, ceiling.elapsed.Round(time.Millisecond), ceiling.rate())
 
-	f, err := newFixture(ctx, filepath.Join(o.dir, "server.db"), o)
+	f, err := newFixture(ctx, filepath.Join(o.dir, "server.db"), o, true)
 	if err != nil {
 		return fmt.Errorf("fixture: %w", err)
 	}
@@ -177,7 +184,7 @@ func startServer(f *fixture) (string, func(), error) {
 // measureCeiling books the same workload straight through the booking engine, one
 // transaction after another, with no HTTP in the way.
 func measureCeiling(ctx context.Context, path string, o options) (result, error) {
-	f, err := newFixture(ctx, path, o)
+	f, err := newFixture(ctx, path, o, false)
 	if err != nil {
 		return result{}, err
 	}

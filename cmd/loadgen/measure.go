@@ -175,14 +175,17 @@ func loadCatalogue(ctx context.Context, base string, o options) (result, error) 
 	return r, nil
 }
 
-// checkConsistency proves the run did not overbook: per session, confirmed places equal
-// min(capacity, bookings) and every booking has exactly one history row.
+// checkConsistency proves the run did not overbook: no session's confirmed count exceeds
+// its capacity or disagrees with its rows, and every booking made by the run has exactly
+// one history row. (The load sessions are the last ones created.)
 func checkConsistency(ctx context.Context, f *fixture, r result) error {
 	var over, history, bookings int
+	first := f.sessions[0]
 	err := f.db.R.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM course_sessions WHERE confirmed_count > capacity OR
 			confirmed_count <> (SELECT count(*) FROM bookings b WHERE b.session_id = course_sessions.id AND b.status = 'confirmed')),
-		(SELECT count(*) FROM booking_history), (SELECT count(*) FROM bookings)`).Scan(&over, &history, &bookings)
+		(SELECT count(*) FROM booking_history h JOIN bookings b ON b.id = h.booking_id WHERE b.session_id >= ?),
+		(SELECT count(*) FROM bookings WHERE session_id >= ?)`, first, first).Scan(&over, &history, &bookings)
 	if err != nil {
 		return err
 	}

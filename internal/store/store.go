@@ -32,6 +32,10 @@ type DB struct {
 	R *sql.DB
 
 	generation atomic.Uint64
+	// writeTurn queues writers first come, first served. database/sql hands a freed
+	// connection to a random waiter, which under load gives some bookings long waits;
+	// goroutines blocked sending on a channel are woken in order.
+	writeTurn chan struct{}
 }
 
 // Generation counts committed Write transactions, so read caches can tell when the data
@@ -69,7 +73,7 @@ func Open(path string) (*DB, error) {
 	readers := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	d := &DB{W: w, R: r}
+	d := &DB{W: w, R: r, writeTurn: make(chan struct{}, 1)}
 	// Touch the writer first so the file and WAL exist before a read-only open.
 	if err := w.Ping(); err != nil {
 		d.Close()
@@ -108,6 +112,12 @@ func (d *DB) Ping(ctx context.Context) error {
 // Write runs fn in one BEGIN IMMEDIATE transaction on the writer, so a check and the
 // write that depends on it can never interleave with another writer.
 func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	select {
+	case d.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-d.writeTurn }()
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
 		return Classify(err)
