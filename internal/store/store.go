@@ -73,13 +73,18 @@ func Open(path string) (*DB, error) {
 	readers := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	d := &DB{W: w, R: r, writeTurn: make(chan struct{}, 1)}
+	d := FromPools(w, r)
 	// Touch the writer first so the file and WAL exist before a read-only open.
 	if err := w.Ping(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// FromPools wraps already-open writer and reader pools; Open is the usual way in.
+func FromPools(w, r *sql.DB) *DB {
+	return &DB{W: w, R: r, writeTurn: make(chan struct{}, 1)}
 }
 
 // Close closes both pools.

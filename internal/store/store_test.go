@@ -223,7 +223,7 @@ func TestWriteReturnsErrBusyWhenLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer quick.Close()
-	impatient := &store.DB{W: quick, R: db.R}
+	impatient := store.FromPools(quick, db.R)
 
 	release := holdWriteLock(t, path)
 	ran := false
