@@ -1,5 +1,201 @@
 package web
 
-import "github.com/traininghub/traininghub/internal/httpx"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-func (h *Handler) registerAccountRoutes(r *httpx.Router) {}
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+func (h *Handler) registerAccountRoutes(r *httpx.Router) {
+	r.Handle(http.MethodGet, "/login", httpx.Public, h.loginForm)
+	r.Handle(http.MethodPost, "/login", httpx.Public, h.login)
+	r.Handle(http.MethodPost, "/logout", httpx.Public, h.logout)
+	r.Handle(http.MethodGet, "/register", httpx.Public, h.registerForm)
+	r.Handle(http.MethodPost, "/register", httpx.Public, h.register)
+}
+
+type loginData struct{ Next string }
+
+// errBadLogin names neither field, so a failure never says which one was wrong or
+// whether the account exists.
+var errBadLogin = problem.New(http.StatusUnauthorized, "bad_credentials",
+	"The email address or password is not right. Check them and try again.")
+
+// loginForm asks for an email address and password. Someone already signed in goes
+// straight on.
+func (h *Handler) loginForm(c *gin.Context) {
+	next := c.Query("next")
+	if httpx.CurrentUser(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(next))
+		return
+	}
+	h.page(c, http.StatusOK, "login", Page{Title: "Sign in", Data: loginData{Next: safeNext(next)}})
+}
+
+// login checks the password, throttled per account and per address, and starts a new
+// sign-in session with a fresh token.
+func (h *Handler) login(c *gin.Context) {
+	email := strings.TrimSpace(c.PostForm("email"))
+	password := c.PostForm("password")
+	next := safeNext(c.PostForm("next"))
+	p := Page{Title: "Sign in", Form: map[string]string{"email": email}, Data: loginData{Next: next}}
+
+	v := problem.Validation{}
+	if email == "" {
+		v.Add("email", "Enter your email address")
+	} else if len(email) > 254 {
+		v.Add("email", "Enter an email address of 254 characters or fewer")
+	}
+	if password == "" {
+		v.Add("password", "Enter your password")
+	}
+	if err := v.Err(); err != nil {
+		h.formProblem(c, "login", p, err)
+		return
+	}
+
+	key, ip := account.NormaliseEmail(email), c.ClientIP()
+	if wait := h.limiter.begin(key, ip); wait > 0 {
+		h.tooManyAttempts(c, p, wait)
+		return
+	}
+	u, err := h.Accounts.Authenticate(c.Request.Context(), email, password)
+	if err != nil {
+		if errors.Is(err, account.ErrBadCredentials) {
+			h.limiter.end(key, ip, false)
+			p.Problem = errBadLogin
+			h.page(c, errBadLogin.Status, "login", p)
+			return
+		}
+		h.limiter.release(key, ip)
+		h.fail(c, err)
+		return
+	}
+	h.limiter.end(key, ip, true)
+	ctx := c.Request.Context()
+	if err := h.Sessions.RenewToken(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.Sessions.Put(ctx, sessionUserID, u.ID)
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+// tooManyAttempts answers 429 with the sign-in page and how long to wait.
+func (h *Handler) tooManyAttempts(c *gin.Context, p Page, wait time.Duration) {
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	minutes = max(1, minutes)
+	c.Header("Retry-After", strconv.Itoa(minutes*60))
+	unit := "minutes"
+	if minutes == 1 {
+		unit = "minute"
+	}
+	p.Problem = problem.New(http.StatusTooManyRequests, "too_many_attempts",
+		fmt.Sprintf("Too many attempts. Wait %d %s and try again.", minutes, unit))
+	h.page(c, http.StatusTooManyRequests, "login", p)
+}
+
+// logout ends the sign-in session everywhere (it is stored server-side).
+func (h *Handler) logout(c *gin.Context) {
+	if err := h.Sessions.Destroy(c.Request.Context()); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, "/courses", "You have signed out")
+}
+
+type registerData struct {
+	Closed        bool
+	Organisations []account.Organisation
+}
+
+var registerFields = []string{"name", "email", "job_title", "organisation_id"}
+
+func (h *Handler) registerPage(c *gin.Context) (Page, bool) {
+	ctx := c.Request.Context()
+	open, err := h.Accounts.RegistrationOpen(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return Page{}, false
+	}
+	if !open {
+		h.page(c, http.StatusForbidden, "register", Page{Title: "Registration is closed", Data: registerData{Closed: true}})
+		return Page{}, false
+	}
+	orgs, err := h.Accounts.Organisations(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return Page{}, false
+	}
+	return Page{Title: "Create an account", Data: registerData{Organisations: orgs}}, true
+}
+
+// registerForm asks a newcomer for their details, unless an admin has closed registration.
+func (h *Handler) registerForm(c *gin.Context) {
+	p, ok := h.registerPage(c)
+	if !ok {
+		return
+	}
+	h.page(c, http.StatusOK, "register", p)
+}
+
+// register creates a practitioner account and signs the person in.
+func (h *Handler) register(c *gin.Context) {
+	p, ok := h.registerPage(c)
+	if !ok {
+		return
+	}
+	p.Form = formValues(c, registerFields...)
+	password := c.PostForm("password")
+	orgID, _ := strconv.ParseInt(c.PostForm("organisation_id"), 10, 64) // 0: the account package asks for one
+	n := account.NewUser{
+		Email: c.PostForm("email"), Name: c.PostForm("name"), JobTitle: c.PostForm("job_title"),
+		OrganisationID: orgID, Password: password, Roles: []account.Role{account.Practitioner},
+	}
+	v := problem.Validation{}
+	if password == "" {
+		v.Add("password", "Enter a password") // an empty one would make an account nobody can sign in to
+	} else if c.PostForm("password_confirm") != password {
+		v.Add("password_confirm", "The passwords do not match: type the same password twice")
+	}
+	ctx := c.Request.Context()
+	if len(v) > 0 {
+		// Show every problem at once: run the account package's checks with no
+		// organisation, which it always refuses before writing anything.
+		check := n
+		check.OrganisationID = 0
+		_, err := h.Accounts.CreateUser(ctx, check)
+		if pe, ok := err.(*problem.Error); ok && pe.Code == "validation_failed" {
+			for field, msg := range pe.Fields {
+				if field != "organisation_id" || orgID <= 0 {
+					v.Add(field, msg)
+				}
+			}
+		} else if err == nil {
+			h.fail(c, errors.New("register: a check with no organisation created an account"))
+			return
+		}
+		h.formProblem(c, "register", p, v.Err())
+		return
+	}
+	u, err := h.Accounts.CreateUser(ctx, n)
+	if err != nil {
+		h.formProblem(c, "register", p, err)
+		return
+	}
+	if err := h.Sessions.RenewToken(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.Sessions.Put(ctx, sessionUserID, u.ID)
+	h.redirect(c, "/my/training", "Your account has been created and you are signed in")
+}

@@ -1,5 +1,186 @@
 package web
 
-import "github.com/traininghub/traininghub/internal/httpx"
+import (
+	"net/http"
 
-func (h *Handler) registerAdminRoutes(r *httpx.Router) {}
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+func (h *Handler) registerAdminRoutes(r *httpx.Router) {
+	admin := httpx.Roles(account.Admin)
+	r.Handle(http.MethodGet, "/admin", admin, h.adminDashboard)
+	r.Handle(http.MethodPost, "/admin/settings/registration", admin, h.adminSetRegistration)
+
+	r.Handle(http.MethodGet, "/admin/organisations", admin, h.adminOrganisations)
+	r.Handle(http.MethodGet, "/admin/organisations/new", admin, h.adminOrganisationNew)
+	r.Handle(http.MethodPost, "/admin/organisations/new", admin, h.adminOrganisationCreate)
+	r.Handle(http.MethodGet, "/admin/organisations/:id/edit", admin, h.adminOrganisationEdit)
+	r.Handle(http.MethodPost, "/admin/organisations/:id/edit", admin, h.adminOrganisationUpdate)
+
+	r.Handle(http.MethodGet, "/admin/courses", admin, h.adminCourses)
+	r.Handle(http.MethodGet, "/admin/courses/new", admin, h.adminCourseNew)
+	r.Handle(http.MethodPost, "/admin/courses/new", admin, h.adminCourseCreate)
+	r.Handle(http.MethodGet, "/admin/courses/:id", admin, h.adminCourse)
+	r.Handle(http.MethodGet, "/admin/courses/:id/edit", admin, h.adminCourseEdit)
+	r.Handle(http.MethodPost, "/admin/courses/:id/edit", admin, h.adminCourseUpdate)
+
+	r.Handle(http.MethodGet, "/admin/courses/:id/sessions/new", admin, h.adminSessionNew)
+	r.Handle(http.MethodPost, "/admin/courses/:id/sessions/new", admin, h.adminSessionCreate)
+	r.Handle(http.MethodGet, "/admin/sessions/:id", admin, h.adminSession)
+	r.Handle(http.MethodGet, "/admin/sessions/:id/edit", admin, h.adminSessionEdit)
+	r.Handle(http.MethodPost, "/admin/sessions/:id/edit", admin, h.adminSessionUpdate)
+	r.Handle(http.MethodGet, "/admin/sessions/:id/cancel", admin, h.adminSessionCancelForm)
+	r.Handle(http.MethodPost, "/admin/sessions/:id/cancel", admin, h.adminSessionCancel)
+	r.Handle(http.MethodPost, "/admin/sessions/:id/bookings", admin, h.adminBookPerson)
+	r.Handle(http.MethodPost, "/admin/bookings/:id/cancel", admin, h.adminCancelBooking)
+}
+
+type dashboardData struct {
+	RegistrationOpen bool
+	Upcoming         int
+	Full             int
+	WithWaitingList  int
+	PlacesBooked     int
+	Next             []course.Session
+	Organisations    int
+	Courses          int
+}
+
+// adminDashboard is the admin's starting point: what is coming up and the settings.
+func (h *Handler) adminDashboard(c *gin.Context) {
+	h.dashboard(c, http.StatusOK, nil)
+}
+
+func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
+	ctx := c.Request.Context()
+	open, err := h.Accounts.RegistrationOpen(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{OnlyScheduled: true})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	orgs, err := h.Accounts.Organisations(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	courses, err := h.Courses.Courses(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
+	for _, s := range sessions {
+		if s.Full() {
+			d.Full++
+		}
+		if s.Waitlisted > 0 {
+			d.WithWaitingList++
+		}
+		d.PlacesBooked += s.Confirmed
+	}
+	d.Next = sessions[:min(len(sessions), 10)]
+	h.page(c, status, "admin-dashboard", Page{Title: "Admin", Problem: pe, Data: d})
+}
+
+// adminSetRegistration switches self-registration on or off.
+func (h *Handler) adminSetRegistration(c *gin.Context) {
+	var open bool
+	switch c.PostForm("registration") {
+	case "open":
+		open = true
+	case "closed":
+	default:
+		pe := problem.Validation{"registration": "Choose whether people can create their own accounts"}.Err()
+		h.dashboard(c, http.StatusUnprocessableEntity, pe.(*problem.Error))
+		return
+	}
+	if err := h.Accounts.SetRegistrationOpen(c.Request.Context(), open); err != nil {
+		h.fail(c, err)
+		return
+	}
+	msg := "Registration is closed: people cannot create their own accounts"
+	if open {
+		msg = "Registration is open: people can create their own accounts"
+	}
+	h.redirect(c, "/admin", msg)
+}
+
+// adminOrganisations lists every organisation.
+func (h *Handler) adminOrganisations(c *gin.Context) {
+	orgs, err := h.Accounts.Organisations(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.page(c, http.StatusOK, "admin-organisations", Page{Title: "Organisations", Data: orgs})
+}
+
+type orgFormData struct {
+	ID    int64 // 0 for a new organisation
+	Types []account.OrgType
+}
+
+func orgPage(id int64) Page {
+	title := "Add an organisation"
+	if id != 0 {
+		title = "Change an organisation"
+	}
+	return Page{Title: title, Form: map[string]string{}, Data: orgFormData{ID: id, Types: account.OrgTypes}}
+}
+
+func (h *Handler) adminOrganisationNew(c *gin.Context) {
+	h.page(c, http.StatusOK, "admin-organisation-form", orgPage(0))
+}
+
+func (h *Handler) adminOrganisationCreate(c *gin.Context) {
+	p := orgPage(0)
+	p.Form = formValues(c, "name", "type")
+	o, err := h.Accounts.CreateOrganisation(c.Request.Context(), p.Form["name"], account.OrgType(p.Form["type"]))
+	if err != nil {
+		h.formProblem(c, "admin-organisation-form", p, err)
+		return
+	}
+	h.redirect(c, "/admin/organisations", "Organisation added: "+o.Name)
+}
+
+func (h *Handler) adminOrganisationEdit(c *gin.Context) {
+	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	o, err := h.Accounts.Organisation(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := orgPage(id)
+	p.Form = map[string]string{"name": o.Name, "type": string(o.Type)}
+	h.page(c, http.StatusOK, "admin-organisation-form", p)
+}
+
+func (h *Handler) adminOrganisationUpdate(c *gin.Context) {
+	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := orgPage(id)
+	p.Form = formValues(c, "name", "type")
+	o := account.Organisation{ID: id, Name: p.Form["name"], Type: account.OrgType(p.Form["type"])}
+	if err := h.Accounts.UpdateOrganisation(c.Request.Context(), o); err != nil {
+		h.formProblem(c, "admin-organisation-form", p, err)
+		return
+	}
+	h.redirect(c, "/admin/organisations", "Organisation saved")
+}

@@ -91,10 +91,10 @@ func nextMonths(now time.Time, n int) []monthOption {
 // sessionView is a session with what this visitor may see and do on it.
 type sessionView struct {
 	course.Session
-	BookingOpen   bool
-	ClosedReason  string
-	Mine          *booking.Entry // the visitor's live booking, if any
-	ShowJoinLink  bool
+	BookingOpen  bool
+	ClosedReason string
+	Mine         *booking.Entry // the visitor's live booking, if any
+	ShowJoinLink bool
 }
 
 type courseData struct {

@@ -66,7 +66,7 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"join": strings.Join,
+	"join":         strings.Join,
 	"orgTypeLabel": func(t account.OrgType) string { return t.Label() },
 	"add":          func(a, b int) int { return a + b },
 	"paragraphs":   paragraphs,
