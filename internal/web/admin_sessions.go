@@ -284,13 +284,6 @@ func (h *Handler) adminSessionUpdate(c *gin.Context) {
 	h.redirect(c, sessionPath(s.ID), msg)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func hasHave(n int) string {
 	if n == 1 {
 		return "has"

@@ -14,18 +14,64 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// monthOption is one choice in the catalogue's month filter.
-type monthOption struct {
-	Value string // 2026-03
-	Label string // March 2026
+// option is one choice in a select list.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// catalogueCard is a course in the results, formatted in Go: the catalogue is the busiest
+// page, and plain string fields are the cheapest thing for a template to print.
+type catalogueCard struct {
+	ID       int64
+	Title    string
+	Summary  string
+	Meta     string // duration · provider · topics
+	Next     string // "Monday 30 November 2026, 9:30am", or "" with no dates
+	Dates    string // "3 dates"
+	Places   string // "48 places left", or "" when full
+	HasDates bool
 }
 
 type catalogueData struct {
-	Search   course.Search
-	Listings []course.Listing
-	Topics   []string
-	Months   []monthOption
-	Month    string
+	Search  course.Search
+	Count   string
+	Cards   []catalogueCard
+	Topics  []option
+	Months  []option
+	ModeAny bool
+}
+
+func newCards(listings []course.Listing) []catalogueCard {
+	cards := make([]catalogueCard, len(listings))
+	for i, l := range listings {
+		meta := []string{l.Duration()}
+		if l.ProviderName != "" {
+			meta = append(meta, "Delivered by "+l.ProviderName)
+		}
+		if len(l.Topics) > 0 {
+			meta = append(meta, strings.Join(l.Topics, ", "))
+		}
+		card := catalogueCard{ID: l.ID, Title: l.Title, Summary: l.Summary, Meta: strings.Join(meta, " · "),
+			HasDates: l.Sessions > 0}
+		if card.HasDates {
+			card.Next = longDate(l.NextStartsAt) + ", " + clockTime(l.NextStartsAt)
+			card.Dates = plural(l.Sessions, "date", "dates")
+			if l.PlacesLeft > 0 {
+				card.Places = plural(l.PlacesLeft, "place", "places") + " left"
+			}
+		}
+		cards[i] = card
+	}
+	return cards
+}
+
+func topicOptions(topics []string, chosen string) []option {
+	out := make([]option, len(topics))
+	for i, t := range topics {
+		out[i] = option{Value: t, Label: t, Selected: t == chosen}
+	}
+	return out
 }
 
 // catalogue lists published courses with filters; bad filter values are explained, not
@@ -67,7 +113,8 @@ func (h *Handler) catalogue(c *gin.Context) {
 		return
 	}
 	p := Page{Title: "Find training", Data: catalogueData{
-		Search: q, Listings: listings, Topics: topics, Months: nextMonths(h.Now(), 6), Month: month,
+		Search: q, Count: plural(len(listings), "course", "courses"), Cards: newCards(listings),
+		Topics: topicOptions(topics, q.Topic), Months: nextMonths(h.Now(), 6, month),
 	}}
 	status := http.StatusOK
 	if err := v.Err(); err != nil {
@@ -77,13 +124,14 @@ func (h *Handler) catalogue(c *gin.Context) {
 	h.page(c, status, "catalogue", p)
 }
 
-func nextMonths(now time.Time, n int) []monthOption {
+func nextMonths(now time.Time, n int, chosen string) []option {
 	l := now.In(clock.London)
 	first := time.Date(l.Year(), l.Month(), 1, 12, 0, 0, 0, clock.London)
-	out := make([]monthOption, n)
+	out := make([]option, n)
 	for i := range out {
 		m := first.AddDate(0, i, 0)
-		out[i] = monthOption{Value: m.Format("2006-01"), Label: m.Format("January 2006")}
+		v := m.Format("2006-01")
+		out[i] = option{Value: v, Label: m.Format("January 2006"), Selected: v == chosen}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,30 +47,38 @@ func (p Page) Value(name string) string { return p.Form[name] }
 type renderer struct{ pages map[string]*template.Template }
 
 var funcs = template.FuncMap{
-	"london": func(t time.Time) time.Time { return t.In(clock.London) },
-	"longDate": func(t time.Time) string {
-		return t.In(clock.London).Format("Monday 2 January 2006")
-	},
-	"shortDate": func(t time.Time) string { return t.In(clock.London).Format("2 Jan 2006") },
-	"clockTime": func(t time.Time) string {
-		return strings.ToLower(t.In(clock.London).Format("3:04pm"))
-	},
-	"dateTimeLocal": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(clock.London).Format("2006-01-02T15:04")
-	},
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return fmt.Sprintf("%d %s", n, one)
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	},
-	"join":         strings.Join,
-	"orgTypeLabel": func(t account.OrgType) string { return t.Label() },
-	"add":          func(a, b int) int { return a + b },
-	"paragraphs":   paragraphs,
+	"london":        func(t time.Time) time.Time { return t.In(clock.London) },
+	"longDate":      longDate,
+	"shortDate":     func(t time.Time) string { return t.In(clock.London).Format("2 Jan 2006") },
+	"clockTime":     clockTime,
+	"dateTimeLocal": dateTimeLocal,
+	"plural":        plural,
+	"join":          strings.Join,
+	"orgTypeLabel":  func(t account.OrgType) string { return t.Label() },
+	"add":           func(a, b int) int { return a + b },
+	"paragraphs":    paragraphs,
+}
+
+// longDate is a date as people in the UK write it: "Monday 30 November 2026".
+func longDate(t time.Time) string { return t.In(clock.London).Format("Monday 2 January 2006") }
+
+// clockTime is a London time such as "9:30am".
+func clockTime(t time.Time) string { return t.In(clock.London).Format("3:04pm") }
+
+// dateTimeLocal fills a datetime-local input.
+func dateTimeLocal(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.London).Format("2006-01-02T15:04")
+}
+
+// plural writes a count with the right noun: "1 place", "3 places".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return strconv.Itoa(n) + " " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // paragraphs splits plain text on blank lines, so descriptions keep their shape without
