@@ -28,8 +28,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	siteName := fs.String("site-name", "", "name shown in the header")
 	demoData := fs.Bool("demo", false, "seed demo data into an empty database")
 	proxies := fs.String("trusted-proxies", "", "comma-separated proxy addresses whose X-Forwarded-For is believed")
+	var ms mailSettings
+	fs.StringVar(&ms.smtpURL, "smtp-url", "", "mail server, smtp://user:pass@host:port; none: keep messages unsent")
+	fs.StringVar(&ms.smtpTLS, "smtp-tls", "mandatory", "STARTTLS policy: mandatory, opportunistic, none, or implicit (TLS on 465)")
+	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
+	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *siteName == "" {
+		*siteName = "Safeguarding Children Partnership training"
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
@@ -52,6 +60,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, logins, *addr)
 	}
 
+	mailer, err := newMailer(ms, publicBaseURL(*baseURL, *addr), *siteName, db, now, log)
+	if err != nil {
+		return err
+	}
+
 	var trusted []string
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
@@ -68,6 +81,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
 	go sweepSessions(ctx, db, log)
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	defer mailer.wait()
+	defer stopMail()
+	mailer.start(mailCtx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -109,8 +110,8 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	if status == Waitlisted {
 		waitlistedAt = stamp
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp)
+	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, ical_uid)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, newUID())
 	if store.IsConstraint(err) {
 		return Result{}, ErrAlreadyBooked
 	}
@@ -122,6 +123,13 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 		return Result{}, err
 	}
 	if err := writeHistory(ctx, tx, id, "", status, req.ActorID, reason, stamp); err != nil {
+		return Result{}, err
+	}
+	kind := outbox.BookingConfirmed
+	if status == Waitlisted {
+		kind = outbox.WaitlistJoined
+	}
+	if err := outbox.EnqueueBookingTx(ctx, tx, kind, id, outbox.Options{ByOrganiser: req.ActorID != req.UserID}, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {

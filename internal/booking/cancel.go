@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -48,6 +49,13 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 			return err
 		}
 		if err := writeHistory(ctx, tx, b.ID, b.Status, to, req.ActorID, reason, stamp); err != nil {
+			return err
+		}
+		kind, opt := outbox.WaitlistLeft, outbox.Options{ByOrganiser: req.ActorID != b.UserID}
+		if b.Status == Confirmed {
+			kind, opt.BumpSequence = outbox.BookingCancelled, true
+		}
+		if err := outbox.EnqueueBookingTx(ctx, tx, kind, b.ID, opt, now); err != nil {
 			return err
 		}
 		if b.Status == Confirmed {

@@ -2,12 +2,23 @@ package booking
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 )
+
+// newUID is a booking's calendar UID: 128 random bits, no personal data. The host part
+// is added when the invite is written.
+func newUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // sessionState is what the engine needs to decide a booking, read inside the transaction.
 type sessionState struct {
@@ -132,12 +143,16 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 		if err := writeHistory(ctx, tx, id, Waitlisted, Confirmed, actorID, ReasonPromoted, stamp); err != nil {
 			return nil, err
 		}
+		if err := outbox.EnqueueBookingTx(ctx, tx, outbox.Promoted, id, outbox.Options{}, now); err != nil {
+			return nil, err
+		}
 	}
 	return ids, nil
 }
 
-// CancelAllTx cancels every live booking of a session the organiser has cancelled.
-func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now time.Time) ([]Booking, error) {
+// CancelAllTx cancels every live booking of a session the organiser has cancelled and
+// tells each person: a calendar cancellation for places, a note for the waiting list.
+func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, reason string, now time.Time) ([]Booking, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, user_id, status FROM bookings
 		WHERE session_id = ? AND status IN ('confirmed', 'waitlisted') ORDER BY id`, sessionID)
 	if err != nil {
@@ -164,6 +179,51 @@ func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now 
 		if err := writeHistory(ctx, tx, b.ID, b.Status, Cancelled, actorID, ReasonSessionCancelled, stamp); err != nil {
 			return nil, err
 		}
+		kind, opt := outbox.SessionCancelledWaitlist, outbox.Options{ByOrganiser: true, Reason: reason}
+		if b.Status == Confirmed {
+			kind, opt.BumpSequence = outbox.SessionCancelled, true
+		}
+		if err := outbox.EnqueueBookingTx(ctx, tx, kind, b.ID, opt, now); err != nil {
+			return nil, err
+		}
 	}
 	return affected, nil
+}
+
+// NotifySessionChangedTx tells everyone holding a live booking that the session moved or
+// its venue or link changed: an updated invite (same UID, higher SEQUENCE) for places, a
+// note for the waiting list. changes names what changed: "time", "venue", "link".
+func NotifySessionChangedTx(ctx context.Context, tx *sql.Tx, sessionID int64, changes []string, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, status FROM bookings
+		WHERE session_id = ? AND status IN ('confirmed', 'waitlisted') ORDER BY id`, sessionID)
+	if err != nil {
+		return err
+	}
+	type live struct {
+		id     int64
+		status Status
+	}
+	var all []live
+	for rows.Next() {
+		var l live
+		if err := rows.Scan(&l.id, &l.status); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, l := range all {
+		kind, opt := outbox.SessionChangedWaitlist, outbox.Options{ByOrganiser: true, Changes: changes}
+		if l.status == Confirmed {
+			kind, opt.BumpSequence = outbox.SessionChanged, true
+		}
+		if err := outbox.EnqueueBookingTx(ctx, tx, kind, l.id, opt, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

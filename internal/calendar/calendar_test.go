@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/London without the system zoneinfo
+
+	"github.com/traininghub/traininghub/internal/calendar/caltest"
 )
 
 var stamp = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -43,7 +45,7 @@ func mustInvite(t *testing.T, e Event) []byte {
 	if err != nil {
 		t.Fatalf("Invite: %v", err)
 	}
-	checkLines(t, b)
+	caltest.CheckLines(t, b)
 	return b
 }
 
@@ -76,20 +78,20 @@ func TestInviteRequest(t *testing.T) {
 	if strings.Contains(s, "TZID") || strings.Contains(s, "VTIMEZONE") {
 		t.Errorf("times must be UTC only, found TZID/VTIMEZONE")
 	}
-	p := parseBoth(t, b)
-	want := parsed{
-		method: "REQUEST", uid: e.UID, summary: e.Summary, location: e.Location,
-		description: e.Description, url: e.URL, status: "CONFIRMED", transp: "OPAQUE",
-		sequence: 0, start: e.Start, end: e.End, stamp: e.Stamp,
-		attendeeEmail: e.AttendeeEmail, attendeeCN: "Sam Jones",
-		organizerEmail: e.OrganizerEmail, organizerCN: "Safeguarding Partnership Training",
-		rsvp: "TRUE", role: "REQ-PARTICIPANT", partstat: "NEEDS-ACTION", events: 1,
+	p := caltest.ParseBoth(t, b)
+	want := caltest.Parsed{
+		Method: "REQUEST", UID: e.UID, Summary: e.Summary, Location: e.Location,
+		Description: e.Description, URL: e.URL, Status: "CONFIRMED", Transp: "OPAQUE",
+		Sequence: 0, Start: e.Start, End: e.End, Stamp: e.Stamp,
+		AttendeeEmail: e.AttendeeEmail, AttendeeCN: "Sam Jones",
+		OrganizerEmail: e.OrganizerEmail, OrganizerCN: "Safeguarding Partnership Training",
+		RSVP: "TRUE", Role: "REQ-PARTICIPANT", Partstat: "NEEDS-ACTION", Events: 1,
 	}
 	if p != want {
 		t.Errorf("parsed\n got %+v\nwant %+v", p, want)
 	}
-	if p.method != Method(e) {
-		t.Errorf("METHOD %q != Method() %q", p.method, Method(e))
+	if p.Method != Method(e) {
+		t.Errorf("METHOD %q != Method() %q", p.Method, Method(e))
 	}
 }
 
@@ -101,11 +103,11 @@ func TestInviteCancel(t *testing.T) {
 		t.Fatalf("Method = %q", Method(e))
 	}
 	b := mustInvite(t, e)
-	p := parseBoth(t, b)
-	if p.method != "CANCEL" || p.status != "CANCELLED" || p.uid != e.UID || p.sequence != 3 {
+	p := caltest.ParseBoth(t, b)
+	if p.Method != "CANCEL" || p.Status != "CANCELLED" || p.UID != e.UID || p.Sequence != 3 {
 		t.Errorf("cancel parsed as %+v", p)
 	}
-	if p.attendeeEmail != e.AttendeeEmail || p.organizerEmail != e.OrganizerEmail {
+	if p.AttendeeEmail != e.AttendeeEmail || p.OrganizerEmail != e.OrganizerEmail {
 		t.Errorf("CANCEL must still name organiser and attendee: %+v", p)
 	}
 }
@@ -125,8 +127,8 @@ func TestRescheduleKeepsUID(t *testing.T) {
 		e.Sequence, e.Cancelled = st.seq, st.cancelled
 		e.Start = e.Start.Add(24 * time.Hour)
 		e.End = e.End.Add(24 * time.Hour)
-		p := parseBoth(t, mustInvite(t, e))
-		if p.uid != e.UID || p.sequence != st.seq || p.method != st.method || p.status != st.status || !p.start.Equal(e.Start) {
+		p := caltest.ParseBoth(t, mustInvite(t, e))
+		if p.UID != e.UID || p.Sequence != st.seq || p.Method != st.method || p.Status != st.status || !p.Start.Equal(e.Start) {
 			t.Errorf("step %d: %+v", st.seq, p)
 		}
 	}
@@ -194,23 +196,23 @@ func TestAwkwardTextRoundTrips(t *testing.T) {
 			if bytes.ContainsAny(b, "\x00\x07\x1b\x7f\t") || strings.Contains(string(b), "\u0085") {
 				t.Errorf("control characters survived:\n%q", b)
 			}
-			p := parseBoth(t, b)
-			if p.summary != tc.wantSummary {
-				t.Errorf("SUMMARY\n got %q\nwant %q", p.summary, tc.wantSummary)
+			p := caltest.ParseBoth(t, b)
+			if p.Summary != tc.wantSummary {
+				t.Errorf("SUMMARY\n got %q\nwant %q", p.Summary, tc.wantSummary)
 			}
-			if p.location != tc.wantLocation {
-				t.Errorf("LOCATION\n got %q\nwant %q", p.location, tc.wantLocation)
+			if p.Location != tc.wantLocation {
+				t.Errorf("LOCATION\n got %q\nwant %q", p.Location, tc.wantLocation)
 			}
-			if p.description != tc.wantDesc {
-				t.Errorf("DESCRIPTION\n got %q\nwant %q", p.description, tc.wantDesc)
+			if p.Description != tc.wantDesc {
+				t.Errorf("DESCRIPTION\n got %q\nwant %q", p.Description, tc.wantDesc)
 			}
-			if p.attendeeCN != tc.wantCN {
-				t.Errorf("attendee CN\n got %q\nwant %q", p.attendeeCN, tc.wantCN)
+			if p.AttendeeCN != tc.wantCN {
+				t.Errorf("attendee CN\n got %q\nwant %q", p.AttendeeCN, tc.wantCN)
 			}
-			if p.organizerCN != "Partneriaeth Diogelu Hyfforddiant Cymru" {
-				t.Errorf("organiser CN %q", p.organizerCN)
+			if p.OrganizerCN != "Partneriaeth Diogelu Hyfforddiant Cymru" {
+				t.Errorf("organiser CN %q", p.OrganizerCN)
 			}
-			if p.uid != e.UID || p.sequence != e.Sequence || p.status != "CONFIRMED" || !p.start.Equal(e.Start) {
+			if p.UID != e.UID || p.Sequence != e.Sequence || p.Status != "CONFIRMED" || !p.Start.Equal(e.Start) {
 				t.Errorf("identity fields changed: %+v", p)
 			}
 		})
@@ -224,8 +226,8 @@ func TestEmptyNamesOmitCN(t *testing.T) {
 	if bytes.Contains(b, []byte("CN=")) {
 		t.Errorf("empty names should leave CN out:\n%s", b)
 	}
-	p := parseBoth(t, b)
-	if p.attendeeEmail != e.AttendeeEmail || p.rsvp != "TRUE" {
+	p := caltest.ParseBoth(t, b)
+	if p.AttendeeEmail != e.AttendeeEmail || p.RSVP != "TRUE" {
 		t.Errorf("attendee lost: %+v", p)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	ical "github.com/emersion/go-ical"
+
+	"github.com/traininghub/traininghub/internal/calendar/caltest"
 )
 
 // TestClockChanges writes sessions either side of, and across, the Europe/London clock
@@ -38,11 +40,11 @@ func TestClockChanges(t *testing.T) {
 			if !strings.Contains(s, "DTSTART:"+tc.wantStart+"\r\n") || !strings.Contains(s, "DTEND:"+tc.wantEnd+"\r\n") {
 				t.Errorf("want DTSTART %s DTEND %s in\n%s", tc.wantStart, tc.wantEnd, s)
 			}
-			p := parseBoth(t, b)
-			if !p.start.Equal(tc.start) || !p.end.Equal(tc.end) || !p.stamp.Equal(e.Stamp) {
+			p := caltest.ParseBoth(t, b)
+			if !p.Start.Equal(tc.start) || !p.End.Equal(tc.end) || !p.Stamp.Equal(e.Stamp) {
 				t.Errorf("instants changed: %+v", p)
 			}
-			if got, want := p.end.Sub(p.start), tc.end.Sub(tc.start); got != want {
+			if got, want := p.End.Sub(p.Start), tc.end.Sub(tc.start); got != want {
 				t.Errorf("duration %v, want %v", got, want)
 			}
 		})
@@ -65,7 +67,7 @@ func TestFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLines(t, out)
+	caltest.CheckLines(t, out)
 	s := string(out)
 	if strings.Count(s, "VALUE=DURATION") != 1 {
 		t.Errorf("REFRESH-INTERVAL parameters repeated:\n%s", s)
@@ -78,8 +80,8 @@ func TestFeed(t *testing.T) {
 	if strings.Contains(s, "ATTENDEE") || strings.Contains(s, "ORGANIZER") || strings.Contains(s, "RSVP") {
 		t.Errorf("feed must carry no attendee or organiser:\n%s", s)
 	}
-	p := parseBoth(t, out)
-	if p.method != "PUBLISH" || p.events != 2 || p.uid != a.UID {
+	p := caltest.ParseBoth(t, out)
+	if p.Method != "PUBLISH" || p.Events != 2 || p.UID != a.UID {
 		t.Errorf("feed parsed as %+v", p)
 	}
 	cal, err := ical.NewDecoder(bytes.NewReader(out)).Decode()
@@ -104,8 +106,8 @@ func TestFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLines(t, empty)
-	if p := parseArran(t, empty); p.method != "PUBLISH" || p.events != 0 {
+	caltest.CheckLines(t, empty)
+	if p := caltest.ParseArran(t, empty); p.Method != "PUBLISH" || p.Events != 0 {
 		t.Errorf("empty feed: %+v", p)
 	}
 }
@@ -132,7 +134,7 @@ func TestFold(t *testing.T) {
 	long := "DESCRIPTION:" + strings.Repeat("aé😀", 40)
 	in := []byte("BEGIN:VCALENDAR\r\n" + long + "\r\nEND:VCALENDAR\r\n")
 	out := fold(in)
-	checkLines(t, out)
+	caltest.CheckLines(t, out)
 	unfolded := strings.ReplaceAll(string(out), "\r\n ", "")
 	if unfolded != string(in) {
 		t.Errorf("unfolding does not give the input back:\n%q", unfolded)
@@ -172,13 +174,13 @@ func FuzzInvite(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkLines(t, b)
-		p := parseBoth(t, b)
-		if p.summary != cleanLine(summary) || p.location != cleanLine(location) || p.description != cleanText(desc) {
+		caltest.CheckLines(t, b)
+		p := caltest.ParseBoth(t, b)
+		if p.Summary != cleanLine(summary) || p.Location != cleanLine(location) || p.Description != cleanText(desc) {
 			t.Errorf("texts changed:\n%+v", p)
 		}
-		if p.attendeeCN != cleanCN(name) {
-			t.Errorf("CN %q, want %q", p.attendeeCN, cleanCN(name))
+		if p.AttendeeCN != cleanCN(name) {
+			t.Errorf("CN %q, want %q", p.AttendeeCN, cleanCN(name))
 		}
 	})
 }

@@ -151,8 +151,10 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		var confirmed int
 		var courseID int64
 		var starts, ends store.Time
-		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, starts_at, ends_at FROM course_sessions WHERE id = ?`, id).
-			Scan(&status, &confirmed, &courseID, &starts, &ends)
+		var before sessionPlace
+		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, starts_at, ends_at, online, venue, online_url
+			FROM course_sessions WHERE id = ?`, id).
+			Scan(&status, &confirmed, &courseID, &starts, &ends, &before.online, &before.venue, &before.onlineURL)
 		if err != nil {
 			return err
 		}
@@ -178,9 +180,39 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 				return err
 			}
 		}
+		before.starts, before.ends = starts.T, ends.T
+		if changes := before.changes(in); len(changes) > 0 {
+			if err := booking.NotifySessionChangedTx(ctx, tx, id, changes, now); err != nil {
+				return err
+			}
+		}
 		_, err = booking.PromoteTx(ctx, tx, id, actorID, now)
 		return err
 	})
+}
+
+// sessionPlace is when and where a session happens: what people booked on it must hear
+// about when it changes.
+type sessionPlace struct {
+	starts, ends time.Time
+	online       bool
+	venue        string
+	onlineURL    string
+}
+
+// changes lists what an edit alters that attendees care about: "time", "venue", "link".
+func (p sessionPlace) changes(in SessionInput) []string {
+	var out []string
+	if !p.starts.Equal(in.StartsAt) || !p.ends.Equal(in.EndsAt) {
+		out = append(out, "time")
+	}
+	if p.online != in.Online || (!in.Online && p.venue != in.Venue) {
+		out = append(out, "venue")
+	}
+	if in.Online && p.onlineURL != in.OnlineURL {
+		out = append(out, "link")
+	}
+	return out
 }
 
 // CancelSession cancels a session and every live booking on it.
@@ -206,7 +238,7 @@ func (s *Service) CancelSession(ctx context.Context, id int64, reason string, ac
 			reason, store.FormatTime(now), id); err != nil {
 			return err
 		}
-		_, err := booking.CancelAllTx(ctx, tx, id, actorID, now)
+		_, err := booking.CancelAllTx(ctx, tx, id, actorID, reason, now)
 		return err
 	})
 }

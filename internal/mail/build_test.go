@@ -10,6 +10,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/traininghub/traininghub/internal/calendar"
+	"github.com/traininghub/traininghub/internal/mail/mailtest"
 )
 
 func invite(t testing.TB, cancelled bool) []byte {
@@ -52,41 +53,41 @@ func confirmation(t testing.TB) Message {
 // calendar part's bytes.
 func checkInviteTree(t *testing.T, raw []byte, method string) []byte {
 	t.Helper()
-	checkRawLines(t, raw)
-	h, root := parseMessage(t, raw)
+	mailtest.CheckRawLines(t, raw)
+	h, root := mailtest.ParseMessage(t, raw)
 	if h.Get("MIME-Version") != "1.0" {
 		t.Errorf("MIME-Version %q", h.Get("MIME-Version"))
 	}
 	const want = "multipart/mixed[multipart/alternative[text/plain,text/html,text/calendar],application/ics]"
-	if got := root.shape(); got != want {
+	if got := root.Shape(); got != want {
 		t.Fatalf("MIME tree\n got %s\nwant %s", got, want)
 	}
-	alt := root.children[0]
+	alt := root.Children[0]
 	for i, ct := range []string{"text/plain", "text/html", "text/calendar"} {
-		p := alt.children[i]
-		if !strings.EqualFold(p.params["charset"], "UTF-8") {
-			t.Errorf("%s charset %q", ct, p.params["charset"])
+		p := alt.Children[i]
+		if !strings.EqualFold(p.Params["charset"], "UTF-8") {
+			t.Errorf("%s charset %q", ct, p.Params["charset"])
 		}
-		if p.header.Get("Content-Disposition") != "" {
-			t.Errorf("%s must not be an attachment: %q", ct, p.header.Get("Content-Disposition"))
+		if p.Header.Get("Content-Disposition") != "" {
+			t.Errorf("%s must not be an attachment: %q", ct, p.Header.Get("Content-Disposition"))
 		}
 	}
-	cal := alt.children[2]
-	if cal.params["method"] != method {
-		t.Errorf("text/calendar method=%q, want %q", cal.params["method"], method)
+	cal := alt.Children[2]
+	if cal.Params["method"] != method {
+		t.Errorf("text/calendar method=%q, want %q", cal.Params["method"], method)
 	}
-	att := root.children[1]
-	if cd := att.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, `filename="invite.ics"`) {
+	att := root.Children[1]
+	if cd := att.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, `filename="invite.ics"`) {
 		t.Errorf("invite.ics Content-Disposition %q", cd)
 	}
-	if att.params["name"] != "invite.ics" {
-		t.Errorf("invite.ics Content-Type params %v", att.params)
+	if att.Params["name"] != "invite.ics" {
+		t.Errorf("invite.ics Content-Type params %v", att.Params)
 	}
-	if !bytes.Equal(att.body, cal.body) {
+	if !bytes.Equal(att.Body, cal.Body) {
 		t.Errorf("invite.ics differs from the inline text/calendar part")
 	}
 	// The METHOD inside equals the method= parameter, checked by a real parser.
-	parsed, err := ics.ParseCalendar(bytes.NewReader(cal.body))
+	parsed, err := ics.ParseCalendar(bytes.NewReader(cal.Body))
 	if err != nil {
 		t.Fatalf("calendar part does not parse: %v", err)
 	}
@@ -99,7 +100,7 @@ func checkInviteTree(t *testing.T, raw []byte, method string) []byte {
 	if inside != method {
 		t.Errorf("METHOD inside %q, parameter %q", inside, method)
 	}
-	return cal.body
+	return cal.Body
 }
 
 func TestBuildInviteTree(t *testing.T) {
@@ -112,7 +113,7 @@ func TestBuildInviteTree(t *testing.T) {
 	if !bytes.Equal(body, m.Calendar) {
 		t.Errorf("calendar bytes changed on the way:\n%q\n%q", body, m.Calendar)
 	}
-	h, root := parseMessage(t, raw)
+	h, root := mailtest.ParseMessage(t, raw)
 	if h.Get("Message-ID") != "<outbox-42@training.example.org>" {
 		t.Errorf("Message-ID %q", h.Get("Message-ID"))
 	}
@@ -130,10 +131,10 @@ func TestBuildInviteTree(t *testing.T) {
 	if err != nil || len(from) != 1 || from[0].Name != m.From.Name || from[0].Address != m.From.Email {
 		t.Errorf("From %v %v", from, err)
 	}
-	if got := string(root.find("text/plain").body); got != strings.ReplaceAll(m.Text, "\n", "\r\n") {
+	if got := string(root.Find("text/plain").Body); got != strings.ReplaceAll(m.Text, "\n", "\r\n") {
 		t.Errorf("text body %q", got)
 	}
-	if got := string(root.find("text/html").body); got != m.HTML {
+	if got := string(root.Find("text/html").Body); got != m.HTML {
 		t.Errorf("HTML body %q", got)
 	}
 }
@@ -165,9 +166,9 @@ func TestBuildWithoutCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRawLines(t, raw)
-	_, root := parseMessage(t, raw)
-	if got := root.shape(); got != "multipart/alternative[text/plain,text/html]" {
+	mailtest.CheckRawLines(t, raw)
+	_, root := mailtest.ParseMessage(t, raw)
+	if got := root.Shape(); got != "multipart/alternative[text/plain,text/html]" {
 		t.Errorf("tree %s", got)
 	}
 
@@ -176,18 +177,18 @@ func TestBuildWithoutCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRawLines(t, raw)
-	_, root = parseMessage(t, raw)
-	if got := root.shape(); got != "multipart/mixed[multipart/alternative[text/plain,text/html],application/pdf]" {
+	mailtest.CheckRawLines(t, raw)
+	_, root = mailtest.ParseMessage(t, raw)
+	if got := root.Shape(); got != "multipart/mixed[multipart/alternative[text/plain,text/html],application/pdf]" {
 		t.Errorf("tree %s", got)
 	}
-	pdf := root.children[1]
-	if string(pdf.body) != "%PDF-1.7 fake" {
-		t.Errorf("attachment body %q", pdf.body)
+	pdf := root.Children[1]
+	if string(pdf.Body) != "%PDF-1.7 fake" {
+		t.Errorf("attachment body %q", pdf.Body)
 	}
-	_, params, err := mimeParse(pdf.header.Get("Content-Disposition"))
+	_, params, err := mimeParse(pdf.Header.Get("Content-Disposition"))
 	if err != nil || params["filename"] != `Tystysgrif Seán "Ó".pdf` {
-		t.Errorf("filename %q (%v) from %q", params["filename"], err, pdf.header.Get("Content-Disposition"))
+		t.Errorf("filename %q (%v) from %q", params["filename"], err, pdf.Header.Get("Content-Disposition"))
 	}
 
 	m.HTML = ""
@@ -196,8 +197,8 @@ func TestBuildWithoutCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, root = parseMessage(t, raw)
-	if got := root.shape(); got != "text/plain" {
+	_, root = mailtest.ParseMessage(t, raw)
+	if got := root.Shape(); got != "text/plain" {
 		t.Errorf("text-only tree %s", got)
 	}
 }
@@ -209,8 +210,8 @@ func TestBuildInviteWithCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, root := parseMessage(t, raw)
-	if got := root.shape(); got != "multipart/mixed[multipart/alternative[text/plain,text/html,text/calendar],application/ics,application/pdf]" {
+	_, root := mailtest.ParseMessage(t, raw)
+	if got := root.Shape(); got != "multipart/mixed[multipart/alternative[text/plain,text/html,text/calendar],application/ics,application/pdf]" {
 		t.Errorf("tree %s", got)
 	}
 }
@@ -224,7 +225,7 @@ func TestBuildHeaderInjection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := parseMessage(t, raw)
+	h, _ := mailtest.ParseMessage(t, raw)
 	for _, k := range []string{"Bcc", "X-Injected"} {
 		if _, ok := h[k]; ok {
 			t.Errorf("header %s was injected:\n%s", k, raw)
@@ -248,8 +249,8 @@ func TestBuildNonASCII(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRawLines(t, raw)
-	h, _ := parseMessage(t, raw)
+	mailtest.CheckRawLines(t, raw)
+	h, _ := mailtest.ParseMessage(t, raw)
 	if got := decodeHeader(t, h.Get("Subject")); got != m.Subject {
 		t.Errorf("Subject\n got %q\nwant %q", got, m.Subject)
 	}

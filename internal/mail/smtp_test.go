@@ -38,7 +38,7 @@ func TestSendInviteThroughRealServer(t *testing.T) {
 	if !bytes.Equal(body, m.Calendar) {
 		t.Errorf("calendar changed in transit")
 	}
-	h, _ := parseMessage(t, r.Data)
+	h, _ := mailtest.ParseMessage(t, r.Data)
 	if h.Get("Message-ID") != m.MessageID {
 		t.Errorf("Message-ID %q", h.Get("Message-ID"))
 	}
@@ -73,7 +73,7 @@ func TestSendHeaderInjection(t *testing.T) {
 	if len(r.To) != 1 || r.To[0] != "sean@example.net" {
 		t.Errorf("recipients %v", r.To)
 	}
-	h, _ := parseMessage(t, r.Data)
+	h, _ := mailtest.ParseMessage(t, r.Data)
 	if _, ok := h["Bcc"]; ok {
 		t.Errorf("Bcc header injected")
 	}

@@ -46,7 +46,14 @@ func (c *Clock) Advance(d time.Duration) {
 // DB opens a fresh migrated database file in t.TempDir().
 func DB(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "test.db"))
+	return DBAt(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+// DBAt opens (creating and migrating) the database file at path; tests that restart
+// the "process" open the same path twice.
+func DBAt(t testing.TB, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(path)
 	if err != nil {
 		t.Fatalf("open db: %v", err)
 	}
@@ -59,6 +66,7 @@ func DB(t testing.TB) *store.DB {
 
 // Env is a database with services sharing one fake clock.
 type Env struct {
+	Path     string // the database file
 	DB       *store.DB
 	Clock    *Clock
 	Accounts *account.Service
@@ -71,9 +79,11 @@ var Start = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // New builds an Env at Start.
 func New(t testing.TB) *Env {
 	t.Helper()
-	db := DB(t)
+	path := filepath.Join(t.TempDir(), "test.db")
+	db := DBAt(t, path)
 	clk := NewClock(Start)
 	return &Env{
+		Path:     path,
 		DB:       db,
 		Clock:    clk,
 		Accounts: account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4)),

@@ -33,6 +33,9 @@ type Options struct {
 	// Users, when set, makes the server offer AUTH PLAIN (also without TLS) and accept
 	// only these user names and passwords.
 	Users map[string]string
+	// Addr, when set, is the host:port to listen on, so a test can bring a "crashed" mail
+	// server back on the address the sender already uses. Default: a free loopback port.
+	Addr string
 }
 
 // Received is one message the server accepted.
@@ -86,6 +89,10 @@ func Start(tb testing.TB, opt Options) *Server {
 
 	var ln net.Listener
 	var err error
+	addr := "127.0.0.1:0"
+	if opt.Addr != "" {
+		addr = opt.Addr
+	}
 	if opt.STARTTLS || opt.ImplicitTLS {
 		cert, pool, cerr := selfSigned()
 		if cerr != nil {
@@ -95,10 +102,10 @@ func Start(tb testing.TB, opt Options) *Server {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	if opt.ImplicitTLS {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", srv.TLSConfig)
+		ln, err = tls.Listen("tcp", addr, srv.TLSConfig)
 		srv.TLSConfig = nil // no STARTTLS on an already encrypted connection
 	} else {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		ln, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
 		tb.Fatalf("mailtest: listen: %v", err)

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	netmail "net/mail"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/notify"
+	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// mailSettings are the serve flags about email.
+type mailSettings struct {
+	smtpURL   string
+	smtpTLS   string
+	from      string
+	reminders string
+}
+
+// mailer is the outbox worker and reminder scheduler running inside serve.
+type mailer struct {
+	worker    *outbox.Worker
+	reminders *outbox.Reminders
+	wg        sync.WaitGroup
+}
+
+// publicBaseURL is the address links in emails point at: --base-url, or this machine.
+func publicBaseURL(baseURL, addr string) string {
+	if baseURL != "" {
+		return strings.TrimRight(baseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	if port == "" {
+		port = "8080"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func newMailer(s mailSettings, baseURL, siteName string, db *store.DB, now clock.Clock, log *slog.Logger) (*mailer, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Hostname() == "" {
+		return nil, fmt.Errorf("base URL %q: give a full address such as https://training.example.org", baseURL)
+	}
+	host := u.Hostname()
+	fromText := s.from
+	if fromText == "" {
+		fromText = fmt.Sprintf("%s <training@%s>", siteName, host)
+		if !strings.Contains(host, ".") {
+			fromText = siteName + " <training@" + host + ".localdomain>"
+		}
+	}
+	from, err := netmail.ParseAddress(fromText)
+	if err != nil {
+		return nil, fmt.Errorf("TRAININGHUB_MAIL_FROM %q: write it as Name <address@example.org>", s.from)
+	}
+	var sender mail.Sender
+	if s.smtpURL != "" {
+		cfg, err := mail.ParseSMTPURL(s.smtpURL, s.smtpTLS)
+		if err != nil {
+			return nil, fmt.Errorf("TRAININGHUB_SMTP_URL: %w", err)
+		}
+		sender = mail.NewSMTP(cfg)
+		log.Info("email", "smtp", cfg.String(), "from", from.String())
+	} else {
+		log.Info("email", "smtp", "none: messages are rendered and kept in the email log, not sent")
+	}
+	leads := outbox.DefaultLeads
+	if s.reminders != "" {
+		if leads, err = outbox.ParseLeads(s.reminders); err != nil {
+			return nil, fmt.Errorf("TRAININGHUB_REMINDERS: %w", err)
+		}
+	}
+	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName,
+		OrganizerName: from.Name, OrganizerEmail: from.Address, UIDHost: host})
+	if err != nil {
+		return nil, err
+	}
+	return &mailer{
+		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer,
+			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log}),
+		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
+	}, nil
+}
+
+// start runs the worker and the reminders until ctx ends.
+func (m *mailer) start(ctx context.Context) {
+	m.wg.Add(2)
+	go func() { defer m.wg.Done(); m.worker.Run(ctx) }()
+	go func() { defer m.wg.Done(); m.reminders.Run(ctx, time.Minute) }()
+}
+
+// wait returns once a send in flight has finished and its outcome is recorded.
+func (m *mailer) wait() { m.wg.Wait() }

@@ -1,0 +1,50 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Options say how a booking message differs from the plain case.
+type Options struct {
+	// BumpSequence raises the booking's calendar SEQUENCE first: every calendar update or
+	// cancellation must carry a higher number than the invite it replaces.
+	BumpSequence bool
+	ByOrganiser  bool
+	Reason       string
+	Changes      []string
+	Lead         string
+}
+
+// EnqueueBookingTx snapshots a booking inside the caller's transaction and queues the
+// message of the given kind to its holder. Session mail expires when the session starts.
+func EnqueueBookingTx(ctx context.Context, tx *sql.Tx, kind Kind, bookingID int64, opt Options, now time.Time) error {
+	if opt.BumpSequence {
+		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET ical_sequence = ical_sequence + 1 WHERE id = ?`, bookingID); err != nil {
+			return err
+		}
+	}
+	s := BookingSnapshot{BookingID: bookingID, ByOrganiser: opt.ByOrganiser, Reason: opt.Reason,
+		Changes: opt.Changes, Lead: opt.Lead, Stamp: now.UTC().Truncate(time.Second)}
+	var userID int64
+	var starts, ends store.Time
+	err := tx.QueryRowContext(ctx, `SELECT b.session_id, s.course_id, COALESCE(b.ical_uid, ''), b.ical_sequence, b.user_id,
+		u.name, u.email, c.title, c.summary, s.starts_at, s.ends_at, s.online, s.venue, s.online_url,
+		CASE WHEN b.status = 'waitlisted' THEN (SELECT 1 + count(*) FROM bookings o WHERE o.session_id = b.session_id
+			AND o.status = 'waitlisted' AND (o.waitlisted_at < b.waitlisted_at OR (o.waitlisted_at = b.waitlisted_at AND o.id < b.id)))
+			ELSE 0 END
+		FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
+		JOIN users u ON u.id = b.user_id WHERE b.id = ?`, bookingID).
+		Scan(&s.SessionID, &s.CourseID, &s.UID, &s.Sequence, &userID, &s.PersonName, &s.PersonEmail, &s.CourseTitle,
+			&s.CourseSummary, &starts, &ends, &s.Online, &s.Venue, &s.OnlineURL, &s.WaitlistPosition)
+	if err != nil {
+		return err
+	}
+	s.StartsAt, s.EndsAt = starts.T, ends.T
+	_, err = EnqueueTx(ctx, tx, Row{Kind: kind, UserID: userID, BookingID: bookingID, SessionID: s.SessionID,
+		ToEmail: s.PersonEmail, ToName: s.PersonName, Payload: Payload{Booking: &s}, ExpiresAt: s.StartsAt}, now)
+	return err
+}

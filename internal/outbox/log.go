@@ -1,0 +1,133 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Entry is one message as the admin email log shows it.
+type Entry struct {
+	ID            int64
+	Kind          Kind
+	ToEmail       string
+	ToName        string
+	Subject       string
+	BodyText      string
+	Status        Status
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        time.Time
+	BookingID     int64
+	SessionID     int64
+}
+
+// CreatedLondon is when the message was queued, as shown to admins.
+func (e Entry) CreatedLondon() time.Time { return e.CreatedAt.In(clock.London) }
+
+// Log reads the outbox for admins.
+type Log struct{ DB *store.DB }
+
+// Filter narrows the email log.
+type Filter struct {
+	Status Status // "" for all
+	Limit  int
+	Before int64 // page backwards from this id; 0 for the newest
+}
+
+const entryColumns = `id, kind, recipient_email, recipient_name, subject, body_text, status, attempts, last_error,
+	next_attempt_at, created_at, COALESCE(sent_at, ''), COALESCE(booking_id, 0), COALESCE(session_id, 0)`
+
+func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
+	var e Entry
+	var next, created store.Time
+	var sent string
+	err := row.Scan(&e.ID, &e.Kind, &e.ToEmail, &e.ToName, &e.Subject, &e.BodyText, &e.Status, &e.Attempts,
+		&e.LastError, &next, &created, &sent, &e.BookingID, &e.SessionID)
+	if err != nil {
+		return e, store.Classify(err)
+	}
+	e.NextAttemptAt, e.CreatedAt = next.T, created.T
+	if sent != "" {
+		e.SentAt, err = store.ParseTime(sent)
+	}
+	return e, err
+}
+
+// List returns messages newest first.
+func (l Log) List(ctx context.Context, f Filter) ([]Entry, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	before := f.Before
+	if before <= 0 {
+		before = 1<<62 - 1
+	}
+	rows, err := l.DB.R.QueryContext(ctx, `SELECT `+entryColumns+` FROM outbox
+		WHERE id < ? AND (? = '' OR status = ?) ORDER BY id DESC LIMIT ?`, before, f.Status, f.Status, f.Limit)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Get returns one message.
+func (l Log) Get(ctx context.Context, id int64) (Entry, error) {
+	return scanEntry(l.DB.R.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM outbox WHERE id = ?`, id))
+}
+
+// Counts returns how many messages are in each status.
+func (l Log) Counts(ctx context.Context) (map[Status]int, error) {
+	rows, err := l.DB.R.QueryContext(ctx, `SELECT status, count(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, store.Classify(err)
+	}
+	defer rows.Close()
+	out := map[Status]int{}
+	for rows.Next() {
+		var s Status
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// ErrAlreadyQueued refuses a resend of a message that is still waiting to go.
+var ErrAlreadyQueued = problem.New(http.StatusConflict, "already_queued", "This message is already waiting to be sent.")
+
+// Resend queues a message again with the same Message-ID, so mail clients can tell it is
+// the same message. Attempts start again from zero.
+func (l Log) Resend(ctx context.Context, id int64, now time.Time) error {
+	return l.DB.Write(ctx, func(tx *sql.Tx) error {
+		var status Status
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = ?`, id).Scan(&status); err != nil {
+			return err
+		}
+		if status == Queued || status == Retrying {
+			return ErrAlreadyQueued
+		}
+		stamp := store.FormatTime(now)
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?,
+			last_error = '', expires_at = NULL, updated_at = ? WHERE id = ?`, stamp, stamp, id)
+		return err
+	})
+}

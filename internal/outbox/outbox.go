@@ -1,0 +1,125 @@
+// Package outbox keeps every email the service owes someone. A message is written in the
+// same transaction as the change that causes it (a booking, a cancellation, a moved
+// session), as a snapshot of what it must say; a worker renders and sends it later, with
+// retries. So a booking never waits for, or fails because of, the mail server, and no
+// message is lost if the mail server or the process dies.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Kind says which message to send.
+type Kind string
+
+// The kinds of message. Those marked "invite" carry a calendar REQUEST, "cancel" a
+// calendar CANCEL; the rest are plain email.
+const (
+	BookingConfirmed         Kind = "booking_confirmed"          // invite
+	WaitlistJoined           Kind = "waitlist_joined"            // position on the list
+	Promoted                 Kind = "promoted"                   // invite
+	BookingCancelled         Kind = "booking_cancelled"          // cancel
+	WaitlistLeft             Kind = "waitlist_left"              // off the list
+	SessionChanged           Kind = "session_changed"            // invite, same UID, higher SEQUENCE
+	SessionChangedWaitlist   Kind = "session_changed_waitlist"   // told, no invite
+	SessionCancelled         Kind = "session_cancelled"          // cancel
+	SessionCancelledWaitlist Kind = "session_cancelled_waitlist" // told, no invite
+	Reminder                 Kind = "reminder"
+	PasswordReset            Kind = "password_reset"
+)
+
+// Status is where a message stands.
+type Status string
+
+// Message statuses, as the admin email log shows them.
+const (
+	Queued   Status = "queued"
+	Retrying Status = "retrying"
+	Sent     Status = "sent"
+	Failed   Status = "failed"
+	NotSent  Status = "not_sent" // no mail server configured: rendered and kept
+)
+
+// BookingSnapshot is what a booking message must say, frozen when the change happened so
+// that a message sent late still tells the truth of its moment.
+type BookingSnapshot struct {
+	BookingID        int64     `json:"booking_id"`
+	SessionID        int64     `json:"session_id"`
+	CourseID         int64     `json:"course_id"`
+	UID              string    `json:"uid"`
+	Sequence         int       `json:"sequence"`
+	PersonName       string    `json:"person_name"`
+	PersonEmail      string    `json:"person_email"`
+	CourseTitle      string    `json:"course_title"`
+	CourseSummary    string    `json:"course_summary"`
+	StartsAt         time.Time `json:"starts_at"`
+	EndsAt           time.Time `json:"ends_at"`
+	Online           bool      `json:"online"`
+	Venue            string    `json:"venue"`
+	OnlineURL        string    `json:"online_url"`
+	WaitlistPosition int       `json:"waitlist_position,omitempty"`
+	ByOrganiser      bool      `json:"by_organiser,omitempty"` // someone other than the person made the change
+	Reason           string    `json:"reason,omitempty"`       // why a session was cancelled
+	Changes          []string  `json:"changes,omitempty"`      // what moved: "time", "venue", "link"
+	Lead             string    `json:"lead,omitempty"`         // for reminders: "3 days"
+	Stamp            time.Time `json:"stamp"`                  // when the change happened (DTSTAMP)
+}
+
+// ResetSnapshot is a password reset link.
+type ResetSnapshot struct {
+	Name      string    `json:"name"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Payload is what the outbox row stores.
+type Payload struct {
+	Booking *BookingSnapshot `json:"booking,omitempty"`
+	Reset   *ResetSnapshot   `json:"reset,omitempty"`
+}
+
+// Row is a message to enqueue.
+type Row struct {
+	Kind      Kind
+	UserID    int64
+	BookingID int64
+	SessionID int64
+	ToEmail   string
+	ToName    string
+	Payload   Payload
+	ExpiresAt time.Time // zero: never
+}
+
+// EnqueueTx adds a message inside the caller's transaction.
+func EnqueueTx(ctx context.Context, tx *sql.Tx, r Row, now time.Time) (int64, error) {
+	payload, err := json.Marshal(r.Payload)
+	if err != nil {
+		return 0, fmt.Errorf("outbox payload: %w", err)
+	}
+	var expires any
+	if !r.ExpiresAt.IsZero() {
+		expires = store.FormatTime(r.ExpiresAt)
+	}
+	stamp := store.FormatTime(now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, user_id, booking_id, session_id, recipient_email,
+		recipient_name, payload, next_attempt_at, expires_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, nullID(r.UserID), nullID(r.BookingID), nullID(r.SessionID),
+		r.ToEmail, r.ToName, payload, stamp, expires, stamp, stamp)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,253 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/store"
+)
+
+// Envelope is one queued message as the renderer sees it.
+type Envelope struct {
+	ID      int64
+	Kind    Kind
+	To      mail.Address
+	Payload Payload
+}
+
+// Renderer turns a queued message into an email (text, HTML and any calendar part).
+type Renderer interface {
+	Render(e Envelope) (mail.Message, error)
+}
+
+// Config tunes the worker. Zero values take the defaults noted.
+type Config struct {
+	Sender      mail.Sender // nil: no mail server; messages are rendered and kept as not sent
+	Renderer    Renderer
+	From        mail.Address
+	Host        string        // for Message-IDs: <outbox-ID@Host>
+	MaxAttempts int           // default 8
+	BaseDelay   time.Duration // first retry after about this long; default 30s, doubling
+	MaxDelay    time.Duration // default 1h
+	Poll        time.Duration // how often to look for due mail without a nudge; default 1s
+	SendTimeout time.Duration // default 60s
+	Now         clock.Clock
+	Log         *slog.Logger
+	// Jitter spreads retries so a recovering server is not hit by every message at once;
+	// default: a random duration between half and all of d.
+	Jitter func(d time.Duration) time.Duration
+}
+
+// Worker sends what the outbox holds.
+type Worker struct {
+	db  *store.DB
+	cfg Config
+}
+
+// NewWorker fills in defaults.
+func NewWorker(db *store.DB, cfg Config) *Worker {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.BaseDelay <= 0 {
+		cfg.BaseDelay = 30 * time.Second
+	}
+	if cfg.MaxDelay <= 0 {
+		cfg.MaxDelay = time.Hour
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 60 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = clock.System
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = func(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
+	}
+	if cfg.Host == "" {
+		cfg.Host = "traininghub.invalid"
+	}
+	return &Worker{db: db, cfg: cfg}
+}
+
+// MessageID is the stable Message-ID of outbox row id, so a resend after a crash is
+// recognisable as the same message.
+func (w *Worker) MessageID(id int64) string { return fmt.Sprintf("<outbox-%d@%s>", id, w.cfg.Host) }
+
+// Run sends due mail until ctx ends, waking at once after any committed write (a new
+// booking) and every Poll otherwise. A send in flight when ctx ends is finished first.
+func (w *Worker) Run(ctx context.Context) {
+	const nudgeCheck = 50 * time.Millisecond
+	lastGen := w.db.Generation()
+	lastRun := time.Time{}
+	tick := time.NewTicker(nudgeCheck)
+	defer tick.Stop()
+	for {
+		if gen := w.db.Generation(); gen != lastGen || time.Since(lastRun) >= w.cfg.Poll {
+			lastGen, lastRun = gen, time.Now()
+			n, err := w.RunOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.cfg.Log.Warn("outbox", "err", err)
+			}
+			if n == batchSize && ctx.Err() == nil {
+				continue // more may be waiting
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+const batchSize = 100
+
+type due struct {
+	id        int64
+	kind      Kind
+	email     string
+	name      string
+	payload   string
+	attempts  int
+	expires   store.Time
+	hasExpiry bool
+}
+
+// RunOnce sends every message due now, oldest first, and returns how many it handled.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	now := w.cfg.Now()
+	rows, err := w.db.R.QueryContext(ctx, `SELECT id, kind, recipient_email, recipient_name, payload, attempts,
+		COALESCE(expires_at, '') FROM outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?
+		ORDER BY id LIMIT ?`, store.FormatTime(now), batchSize)
+	if err != nil {
+		return 0, store.Classify(err)
+	}
+	var batch []due
+	for rows.Next() {
+		var d due
+		var expires string
+		if err := rows.Scan(&d.id, &d.kind, &d.email, &d.name, &d.payload, &d.attempts, &expires); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if expires != "" {
+			if d.expires.T, err = store.ParseTime(expires); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			d.hasExpiry = true
+		}
+		batch = append(batch, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for i, d := range batch {
+		if ctx.Err() != nil {
+			return i, ctx.Err()
+		}
+		if err := w.process(ctx, d); err != nil {
+			return i, err
+		}
+	}
+	return len(batch), nil
+}
+
+// process renders and sends one message and records the outcome. Only a failure to
+// record is returned: everything about the message itself ends up on its row.
+func (w *Worker) process(ctx context.Context, d due) error {
+	env := Envelope{ID: d.id, Kind: d.kind, To: mail.Address{Name: d.name, Email: d.email}}
+	if err := json.Unmarshal([]byte(d.payload), &env.Payload); err != nil {
+		return w.finish(ctx, d, Failed, "", "", "unreadable payload: "+err.Error())
+	}
+	msg, err := w.cfg.Renderer.Render(env)
+	if err != nil {
+		return w.finish(ctx, d, Failed, "", "", "could not render: "+err.Error())
+	}
+	msg.MessageID = w.MessageID(d.id)
+	msg.From = w.cfg.From
+	msg.To = env.To
+	now := w.cfg.Now()
+	switch {
+	case w.cfg.Sender == nil:
+		return w.finish(ctx, d, NotSent, msg.Subject, msg.Text, "No mail server is configured, so this message was kept but not sent.")
+	case d.hasExpiry && !now.Before(d.expires.T):
+		return w.finish(ctx, d, Failed, msg.Subject, msg.Text, "Not sent: the session had already started.")
+	}
+	// Finish the conversation even if shutdown begins: a half-sent message helps nobody.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
+	err = w.cfg.Sender.Send(sendCtx, msg)
+	cancel()
+	d.attempts++
+	switch {
+	case err == nil:
+		return w.finish(ctx, d, Sent, msg.Subject, msg.Text, "")
+	case !mail.Temporary(err) || d.attempts >= w.cfg.MaxAttempts:
+		return w.finish(ctx, d, Failed, msg.Subject, msg.Text, describe(err))
+	default:
+		return w.retry(ctx, d, msg.Subject, msg.Text, describe(err))
+	}
+}
+
+// backoff doubles from BaseDelay for each attempt made, up to MaxDelay, with jitter.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.cfg.BaseDelay
+	for i := 1; i < attempts && d < w.cfg.MaxDelay; i++ {
+		d *= 2
+	}
+	return w.cfg.Jitter(min(d, w.cfg.MaxDelay))
+}
+
+func (w *Worker) retry(ctx context.Context, d due, subject, text, lastErr string) error {
+	now := w.cfg.Now()
+	next := now.Add(w.backoff(d.attempts))
+	return w.write(ctx, `UPDATE outbox SET status = 'retrying', attempts = ?, next_attempt_at = ?, last_error = ?,
+		subject = ?, body_text = ?, updated_at = ? WHERE id = ?`,
+		d.attempts, store.FormatTime(next), lastErr, subject, text, store.FormatTime(now), d.id)
+}
+
+func (w *Worker) finish(ctx context.Context, d due, status Status, subject, text, lastErr string) error {
+	now := store.FormatTime(w.cfg.Now())
+	var sentAt any
+	if status == Sent {
+		sentAt = now
+	}
+	return w.write(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, subject = ?, body_text = ?,
+		sent_at = ?, updated_at = ? WHERE id = ?`, status, d.attempts, lastErr, subject, text, sentAt, now, d.id)
+}
+
+// write records an outcome; it must land even during shutdown, or the message would be
+// sent again after restart.
+func (w *Worker) write(ctx context.Context, query string, args ...any) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return w.db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
+// describe keeps an error short and on one line for the admin log.
+func describe(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
+}
