@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/mail/mailtest"
+)
+
+// TestServeDemoSendsMailAndStopsCleanly runs the real serve command with demo data and a
+// real SMTP server: the demo's bookings are mailed, a booking made through the API is
+// confirmed by email within seconds, and an interrupt stops the server without error.
+func TestServeDemoSendsMailAndStopsCleanly(t *testing.T) {
+	smtp := mailtest.Start(t, mailtest.Options{})
+	dbPath := filepath.Join(t.TempDir(), "serve.db")
+	addr := freePort(t)
+	t.Setenv("TRAININGHUB_SMTP_URL", "smtp://"+smtp.Addr())
+	t.Setenv("TRAININGHUB_SMTP_TLS", "none")
+	t.Setenv("TRAININGHUB_MAIL_FROM", "Partnership Training <training@example.org>")
+
+	ctx, stop := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbPath}, nil, &out, &errOut)
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done)
+	if !strings.Contains(out.String(), "admin@example.org") {
+		t.Errorf("demo sign-ins not printed:\n%s", out.String())
+	}
+	demoMail := smtp.WaitFor(1, 10*time.Second)
+	if len(demoMail) == 0 {
+		t.Fatal("no demo mail delivered")
+	}
+
+	tokenOut, err := runCmd(t, "", "token", "add", "--db", dbPath, "--email", "practitioner@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(tokenOut)
+	before := len(smtp.Messages())
+	bookSomewhere(t, base, token)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(smtp.Messages()) <= before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(smtp.Messages()) <= before {
+		t.Fatal("the API booking's confirmation did not arrive within 10 s")
+	}
+
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve stopped with %v\n%s", err, errOut.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop within 20 s of the interrupt")
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitHealthy(t *testing.T, base string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v", err)
+		default:
+		}
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("server not healthy within 30 s")
+}
+
+// bookSomewhere books the token's user onto the first open session that takes them.
+func bookSomewhere(t *testing.T, base, token string) {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Sessions []struct {
+			ID int64 `json:"id"`
+		} `json:"sessions"`
+	}
+	err = jsonDecode(resp.Body, &list)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list.Sessions {
+		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/sessions/%d/bookings", base, s.ID), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusCreated {
+			return
+		}
+	}
+	t.Fatal("no demo session accepted a booking")
+}
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
