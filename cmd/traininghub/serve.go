@@ -60,7 +60,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, logins, *addr)
 	}
 
-	mailer, err := newMailer(ms, publicBaseURL(*baseURL, *addr), *siteName, db, now, log)
+	public := publicBaseURL(*baseURL, *addr) // links in emails and calendar UIDs both use it
+	mailer, err := newMailer(ms, public, *siteName, db, now, log)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	app, err := server.New(server.Config{BaseURL: *baseURL, SiteName: *siteName, TrustedProxies: trusted},
+	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, TrustedProxies: trusted},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err

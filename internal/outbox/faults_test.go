@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,4 +163,35 @@ func onlyEntry(t *testing.T, r *rig) outbox.Entry {
 		t.Fatalf("%d outbox rows, want 1", len(list))
 	}
 	return list[0]
+}
+
+// TestResetLinkIsNotKept: once a password reset email is sent, neither the email log nor
+// the stored payload holds the working link.
+func TestResetLinkIsNotKept(t *testing.T) {
+	r := newRig(t)
+	smtp := mailtest.Start(t, mailtest.Options{})
+	w := r.worker(t, r.env.DB, smtp.Addr())
+	userID := r.person(t, "forgetful@example.org")
+	const token = "s3cret-reset-token-value"
+	err := r.env.DB.Write(context.Background(), func(tx *sql.Tx) error {
+		_, err := outbox.EnqueueTx(context.Background(), tx, outbox.Row{Kind: outbox.PasswordReset, UserID: userID,
+			ToEmail: "forgetful@example.org", ToName: "Forgetful", Payload: outbox.Payload{Reset: &outbox.ResetSnapshot{
+				Name: "Forgetful", Token: token, ExpiresAt: r.env.Clock.Now().Add(time.Hour)}}}, r.env.Clock.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, w)
+	msgs := smtp.WaitFor(1, 5*time.Second)
+	if len(msgs) != 1 || !strings.Contains(string(msgs[0].Data), token) {
+		t.Fatal("the reset email itself must carry the link")
+	}
+	e := onlyEntry(t, r)
+	if e.Status != outbox.Sent || strings.Contains(e.BodyText, token) || !strings.Contains(e.BodyText, "[hidden]") {
+		t.Fatalf("email log: status %s, body %q", e.Status, e.BodyText)
+	}
+	if n := countRows(t, r.env.DB.R, `SELECT count(*) FROM outbox WHERE payload LIKE ?`, "%"+token+"%"); n != 0 {
+		t.Fatal("the sent reset link is still stored in the outbox payload")
+	}
 }

@@ -183,12 +183,17 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	msg.MessageID = w.MessageID(d.id)
 	msg.From = w.cfg.From
 	msg.To = env.To
+	logText := msg.Text
+	if env.Payload.Reset != nil && env.Payload.Reset.Token != "" {
+		// The log is for admins; a working reset link is for its owner alone.
+		logText = strings.ReplaceAll(logText, env.Payload.Reset.Token, "[hidden]")
+	}
 	now := w.cfg.Now()
 	switch {
 	case w.cfg.Sender == nil:
-		return w.finish(ctx, d, NotSent, msg.Subject, msg.Text, "No mail server is configured, so this message was kept but not sent.")
+		return w.finish(ctx, d, NotSent, msg.Subject, logText, "No mail server is configured, so this message was kept but not sent.")
 	case d.hasExpiry && !now.Before(d.expires.T):
-		return w.finish(ctx, d, Failed, msg.Subject, msg.Text, "Not sent: the session had already started.")
+		return w.finish(ctx, d, Failed, msg.Subject, logText, "Not sent: the session had already started.")
 	}
 	// Finish the conversation even if shutdown begins: a half-sent message helps nobody.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
@@ -197,11 +202,11 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	d.attempts++
 	switch {
 	case err == nil:
-		return w.finish(ctx, d, Sent, msg.Subject, msg.Text, "")
+		return w.finish(ctx, d, Sent, msg.Subject, logText, "")
 	case !mail.Temporary(err) || d.attempts >= w.cfg.MaxAttempts:
-		return w.finish(ctx, d, Failed, msg.Subject, msg.Text, describe(err))
+		return w.finish(ctx, d, Failed, msg.Subject, logText, describe(err))
 	default:
-		return w.retry(ctx, d, msg.Subject, msg.Text, describe(err))
+		return w.retry(ctx, d, msg.Subject, logText, describe(err))
 	}
 }
 
@@ -228,8 +233,12 @@ func (w *Worker) finish(ctx context.Context, d due, status Status, subject, text
 	if status == Sent {
 		sentAt = now
 	}
+	payload := d.payload
+	if d.kind == PasswordReset && status != NotSent {
+		payload = "{}" // a reset link is a secret: keep it no longer than needed to send it
+	}
 	return w.write(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, subject = ?, body_text = ?,
-		sent_at = ?, updated_at = ? WHERE id = ?`, status, d.attempts, lastErr, subject, text, sentAt, now, d.id)
+		payload = ?, sent_at = ?, updated_at = ? WHERE id = ?`, status, d.attempts, lastErr, subject, text, payload, sentAt, now, d.id)
 }
 
 // write records an outcome; it must land even during shutdown, or the message would be

@@ -18,6 +18,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/web"
 )
@@ -95,7 +96,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 
 	w, err := web.New(web.Handler{
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
-		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL,
+		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
 	})
 	if err != nil {
 		return nil, err

@@ -143,6 +143,7 @@ type trainingRow struct {
 
 type myTrainingData struct {
 	Upcoming, Waiting, Past, Cancelled []trainingRow
+	Calendar                           calendarLinks
 }
 
 // myTraining lists the person's bookings in four groups.
@@ -172,6 +173,10 @@ func (h *Handler) myTraining(c *gin.Context) {
 			row.CanCancel = !started
 			d.Waiting = append(d.Waiting, row)
 		}
+	}
+	if d.Calendar, err = h.calendarLinksFor(c); err != nil {
+		h.fail(c, err)
+		return
 	}
 	slices.Reverse(d.Past)
 	slices.SortStableFunc(d.Cancelled, func(a, b trainingRow) int { return b.UpdatedAt.Compare(a.UpdatedAt) })

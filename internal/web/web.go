@@ -14,6 +14,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/templates"
 )
@@ -28,9 +29,11 @@ type Handler struct {
 	Sessions *scs.SessionManager
 	SiteName string
 	BaseURL  string
+	Outbox   outbox.Log // the admin email log
 
-	render  *renderer
-	limiter *loginLimiter
+	render       *renderer
+	limiter      *loginLimiter
+	resetLimiter *resetLimiter
 }
 
 // New parses every page template up front, so a broken template stops start-up.
@@ -41,6 +44,7 @@ func New(h Handler) (*Handler, error) {
 	}
 	h.render = r
 	h.limiter = newLoginLimiter(h.Now)
+	h.resetLimiter = newResetLimiter(h.Now)
 	return &h, nil
 }
 
@@ -118,6 +122,9 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerAccountRoutes(r)
 	h.registerBookingRoutes(r)
 	h.registerAdminRoutes(r)
+	h.registerPasswordRoutes(r)
+	h.registerCalendarRoutes(r)
+	h.registerEmailLogRoutes(r)
 }
 
 func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+// emailLogPage is how many messages one page of the email log shows.
+const emailLogPage = 50
+
+func (h *Handler) registerEmailLogRoutes(r *httpx.Router) {
+	admin := httpx.Roles(account.Admin)
+	r.Handle(http.MethodGet, "/admin/emails", admin, h.adminEmails)
+	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)
+	r.Handle(http.MethodPost, "/admin/emails/:id/resend", admin, h.adminEmailResend)
+}
+
+// emailStatuses are the statuses in the order the log shows them.
+var emailStatuses = []outbox.Status{outbox.Queued, outbox.Retrying, outbox.Sent, outbox.Failed, outbox.NotSent}
+
+// emailStatus is one status with its words and how many messages have it.
+type emailStatus struct {
+	Status  outbox.Status
+	Label   string
+	Tag     string // CSS modifier for the tag colour
+	Count   int
+	Current bool
+}
+
+func statusLabel(s outbox.Status) (label, tag string) {
+	switch s {
+	case outbox.Queued:
+		return "Queued", "blue"
+	case outbox.Retrying:
+		return "Retrying", "yellow"
+	case outbox.Sent:
+		return "Sent", "green"
+	case outbox.Failed:
+		return "Failed", "red"
+	case outbox.NotSent:
+		return "Not sent", "grey"
+	}
+	return string(s), "grey"
+}
+
+// kindLabels say what each message is, in plain English.
+var kindLabels = map[outbox.Kind]string{
+	outbox.BookingConfirmed:         "Booking confirmed",
+	outbox.WaitlistJoined:           "Joined the waiting list",
+	outbox.Promoted:                 "Given a place from the waiting list",
+	outbox.BookingCancelled:         "Booking cancelled",
+	outbox.WaitlistLeft:             "Left the waiting list",
+	outbox.SessionChanged:           "Session changed",
+	outbox.SessionChangedWaitlist:   "Session changed (waiting list)",
+	outbox.SessionCancelled:         "Session cancelled",
+	outbox.SessionCancelledWaitlist: "Session cancelled (waiting list)",
+	outbox.Reminder:                 "Reminder",
+	outbox.PasswordReset:            "Password reset link",
+}
+
+func kindLabel(k outbox.Kind) string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// emailRow is one message with its words for the log.
+type emailRow struct {
+	outbox.Entry
+	KindLabel   string
+	StatusLabel string
+	StatusTag   string
+}
+
+func newEmailRow(e outbox.Entry) emailRow {
+	label, tag := statusLabel(e.Status)
+	return emailRow{Entry: e, KindLabel: kindLabel(e.Kind), StatusLabel: label, StatusTag: tag}
+}
+
+type emailLogData struct {
+	Statuses []emailStatus
+	Status   outbox.Status // the filter, "" for all
+	Total    int
+	Rows     []emailRow
+	Older    string // link to the next page back, or ""
+	Newest   string // link to the first page when this is not it, or ""
+}
+
+// adminEmails lists messages newest first, optionally of one status, a page at a time.
+func (h *Handler) adminEmails(c *gin.Context) {
+	ctx := c.Request.Context()
+	d := emailLogData{}
+	var pe *problem.Error
+	status := outbox.Status(c.Query("status"))
+	if status != "" && !validStatus(status) {
+		pe = problem.Validation{"status": "Choose a status from the list"}.Err().(*problem.Error)
+		status = ""
+	}
+	d.Status = status
+	before, err := strconv.ParseInt(c.Query("before"), 10, 64)
+	if err != nil || before < 0 {
+		before = 0
+	}
+	counts, err := h.Outbox.Counts(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	for _, s := range emailStatuses {
+		label, tag := statusLabel(s)
+		d.Statuses = append(d.Statuses, emailStatus{Status: s, Label: label, Tag: tag, Count: counts[s], Current: s == status})
+		d.Total += counts[s]
+	}
+	list, err := h.Outbox.List(ctx, outbox.Filter{Status: status, Limit: emailLogPage + 1, Before: before})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(list) > emailLogPage {
+		list = list[:emailLogPage]
+		d.Older = emailLogURL(status, list[len(list)-1].ID)
+	}
+	if before > 0 {
+		d.Newest = emailLogURL(status, 0)
+	}
+	for _, e := range list {
+		d.Rows = append(d.Rows, newEmailRow(e))
+	}
+	code := http.StatusOK
+	if pe != nil {
+		code = pe.Status
+	}
+	h.page(c, code, "admin-emails", Page{Title: "Email log", Problem: pe, Form: map[string]string{"status": string(status)}, Data: d})
+}
+
+func validStatus(s outbox.Status) bool {
+	for _, v := range emailStatuses {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// emailLogURL links to a page of the log.
+func emailLogURL(status outbox.Status, before int64) string {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", string(status))
+	}
+	if before > 0 {
+		q.Set("before", strconv.FormatInt(before, 10))
+	}
+	if len(q) == 0 {
+		return "/admin/emails"
+	}
+	return "/admin/emails?" + q.Encode()
+}
+
+type emailDetailData struct {
+	emailRow
+	Body      string // the text body, with secrets hidden
+	CanResend bool
+}
+
+// resetLinkRE finds password reset links in a message body.
+var resetLinkRE = regexp.MustCompile(`/password/reset/[A-Za-z0-9_%-]+`)
+
+// hideSecrets removes the secret from password reset links: it is the person's key to
+// their account, and admins should not be able to use it.
+func hideSecrets(body string) string {
+	return resetLinkRE.ReplaceAllString(body, "/password/reset/[hidden]")
+}
+
+// adminEmail shows one message: who it went to, what happened to it, and its text.
+func (h *Handler) adminEmail(c *gin.Context) {
+	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	e, err := h.Outbox.Get(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := emailDetailData{emailRow: newEmailRow(e), Body: hideSecrets(e.BodyText),
+		CanResend: e.Status != outbox.Queued && e.Status != outbox.Retrying}
+	title := e.Subject
+	if title == "" {
+		title = kindLabel(e.Kind)
+	}
+	h.page(c, http.StatusOK, "admin-emails-detail", Page{Title: title, Data: d})
+}
+
+// adminEmailResend queues a message to be sent again.
+func (h *Handler) adminEmailResend(c *gin.Context) {
+	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	back := "/admin/emails/" + strconv.FormatInt(id, 10)
+	err = h.Outbox.Resend(c.Request.Context(), id, h.Now())
+	switch {
+	case errors.Is(err, outbox.ErrAlreadyQueued):
+		h.redirect(c, back, outbox.ErrAlreadyQueued.Message)
+	case err != nil:
+		h.fail(c, err)
+	default:
+		h.redirect(c, back, "The message is queued to be sent again.")
+	}
+}
