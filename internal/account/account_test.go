@@ -201,6 +201,9 @@ func TestCreateUserValidation(t *testing.T) {
 		{"header injection", func(n *account.NewUser) { n.Email = "a@example.org\r\nBcc: x@example.org" }, "email"},
 		{"long email", func(n *account.NewUser) { n.Email = strings.Repeat("a", 250) + "@example.org" }, "email"},
 		{"long job title", func(n *account.NewUser) { n.JobTitle = strings.Repeat("j", 201) }, "job_title"},
+		{"line break in name", func(n *account.NewUser) { n.Name = "A Person\r\nBcc: x@example.org" }, "name"},
+		{"escape in name", func(n *account.NewUser) { n.Name = "A \x1b[31mPerson" }, "name"},
+		{"line break in job title", func(n *account.NewUser) { n.JobTitle = "Nurse\nManager" }, "job_title"},
 		{"no organisation", func(n *account.NewUser) { n.OrganisationID = 0 }, "organisation_id"},
 		{"unknown organisation", func(n *account.NewUser) { n.OrganisationID = 999 }, "organisation_id"},
 		{"short password", func(n *account.NewUser) { n.Password = "short" }, "password"},
@@ -222,6 +225,17 @@ func TestCreateUserValidation(t *testing.T) {
 				t.Errorf("%d users after a refused create", c)
 			}
 		})
+	}
+}
+
+// Name limits count characters, not bytes, so accented names get the same room.
+func TestCreateUserLimitsCountCharacters(t *testing.T) {
+	env := testkit.New(t)
+	org := env.Org(t, "Council", account.SocialCare)
+	n := account.NewUser{Email: "sean@example.org", Name: strings.Repeat("Ó", 200), JobTitle: strings.Repeat("é", 200),
+		OrganisationID: org.ID, Password: testkit.Password}
+	if _, err := env.Accounts.CreateUser(context.Background(), n); err != nil {
+		t.Fatalf("200-character name and job title: %v", err)
 	}
 }
 

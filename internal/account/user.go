@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
@@ -38,6 +40,10 @@ func ValidEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
+// hasControl reports control characters (line breaks and tabs among them), which have no
+// place in a name that will be shown in lists, CSV exports and email headers.
+func hasControl(s string) bool { return strings.IndexFunc(s, unicode.IsControl) >= 0 }
+
 func (n *NewUser) validate() error {
 	v := problem.Validation{}
 	n.Email = NormaliseEmail(n.Email)
@@ -45,16 +51,20 @@ func (n *NewUser) validate() error {
 	n.JobTitle = strings.TrimSpace(n.JobTitle)
 	if n.Name == "" {
 		v.Add("name", "Enter your full name")
-	} else if len(n.Name) > 200 {
+	} else if utf8.RuneCountInString(n.Name) > 200 {
 		v.Add("name", "Name must be 200 characters or fewer")
+	} else if hasControl(n.Name) {
+		v.Add("name", "Name must be on one line, without line breaks or tabs")
 	}
 	if n.Email == "" {
 		v.Add("email", "Enter your work email address")
 	} else if !ValidEmail(n.Email) {
 		v.Add("email", "Enter an email address in the correct format, like name@example.org")
 	}
-	if len(n.JobTitle) > 200 {
+	if utf8.RuneCountInString(n.JobTitle) > 200 {
 		v.Add("job_title", "Job title must be 200 characters or fewer")
+	} else if hasControl(n.JobTitle) {
+		v.Add("job_title", "Job title must be on one line, without line breaks or tabs")
 	}
 	if n.OrganisationID <= 0 {
 		v.Add("organisation_id", "Choose your organisation")

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,10 +76,7 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 	}
 	where := []string{"c.status = 'published'"}
 	var whereArgs []any
-	for _, w := range strings.Fields(strings.ToLower(q.Words)) {
-		if len(whereArgs) >= 16 {
-			break
-		}
+	for _, w := range searchWords(q.Words) {
 		like := "%" + escapeLike(w) + "%"
 		where = append(where, `(lower(c.title) LIKE ? ESCAPE '\' OR lower(c.summary) LIKE ? ESCAPE '\'
 			OR lower(c.description) LIKE ? ESCAPE '\'
@@ -113,7 +111,7 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 			return nil, err
 		}
 		if topics != "" {
-			l.Topics = strings.Split(topics, "|")
+			l.Topics = strings.Split(topics, topicSeparator)
 		}
 		if next != "" {
 			if l.NextStartsAt, err = store.ParseTime(next); err != nil {
@@ -123,6 +121,24 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// maxSearchWords bounds the SQL a long query can build. Every word must match, so words
+// past the limit are dropped (a repeat counts once), never mistaken for a match.
+const maxSearchWords = 16
+
+// searchWords splits a query into distinct lower-case words, at most maxSearchWords.
+func searchWords(text string) []string {
+	var words []string
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		if len(words) == maxSearchWords {
+			break
+		}
+		if !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
 }
 
 func escapeLike(s string) string {

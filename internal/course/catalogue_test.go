@@ -290,3 +290,21 @@ func TestCatalogueManyWords(t *testing.T) {
 		t.Errorf("many words = %v", got)
 	}
 }
+
+// Every word must match, including the fifth: a word that matches nothing finds nothing,
+// wherever it comes in the query.
+func TestCatalogueEveryWordCounts(t *testing.T) {
+	c := newCatalogue(t)
+	for _, q := range []string{
+		"child sexual exploitation signs zzz",
+		"zzz child sexual exploitation signs",
+		"cse cse cse cse cse cse cse cse cse cse cse cse cse cse cse cse cse zzz",
+	} {
+		if got := titles(c.search(t, course.Search{Words: q})); len(got) != 0 {
+			t.Errorf("search %q = %v, want nothing", q, got)
+		}
+	}
+	if got := titles(c.search(t, course.Search{Words: "child sexual exploitation spotting signs"})); !slices.Equal(got, []string{"CSE awareness"}) {
+		t.Errorf("five matching words = %v", got)
+	}
+}

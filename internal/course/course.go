@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -89,10 +90,10 @@ func (in *CourseInput) validate() error {
 	in.Summary = strings.TrimSpace(in.Summary)
 	if in.Title == "" {
 		v.Add("title", "Enter the course title")
-	} else if len(in.Title) > 200 {
+	} else if utf8.RuneCountInString(in.Title) > 200 {
 		v.Add("title", "Title must be 200 characters or fewer")
 	}
-	if len(in.Summary) > 500 {
+	if utf8.RuneCountInString(in.Summary) > 500 {
 		v.Add("summary", "Summary must be 500 characters or fewer")
 	}
 	if len(in.Description) > 20000 {
@@ -118,8 +119,11 @@ func (in *CourseInput) validate() error {
 		if t == "" || seen[strings.ToLower(t)] {
 			continue
 		}
-		if len(t) > 80 {
+		if utf8.RuneCountInString(t) > 80 {
 			v.Add("topics", "Each topic must be 80 characters or fewer")
+		}
+		if strings.Contains(t, topicSeparator) { // it would come back as two topics
+			v.Add("topics", "Topics cannot contain the "+topicSeparator+" character")
 		}
 		seen[strings.ToLower(t)] = true
 		topics = append(topics, t)
@@ -210,6 +214,9 @@ func writeTopics(ctx context.Context, tx *sql.Tx, courseID int64, topics []strin
 	return nil
 }
 
+// topicSeparator joins a course's topics in courseColumns, so no topic may contain it.
+const topicSeparator = "|"
+
 const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.duration_minutes,
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
 	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
@@ -220,7 +227,7 @@ func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	err := row.Scan(&c.ID, &c.Title, &c.Summary, &c.Description, &c.Audience, &c.DurationMinutes,
 		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &topics)
 	if topics != "" {
-		c.Topics = strings.Split(topics, "|")
+		c.Topics = strings.Split(topics, topicSeparator)
 	}
 	return c, store.Classify(err)
 }

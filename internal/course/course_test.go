@@ -64,6 +64,7 @@ func TestCourseValidation(t *testing.T) {
 		{"bad status", func(c *course.CourseInput) { c.Status = "live" }, "status", "Choose draft, published or archived"},
 		{"long topic", func(c *course.CourseInput) { c.Topics = []string{strings.Repeat("t", 81)} }, "topics", "Each topic must be 80 characters or fewer"},
 		{"unknown provider", func(c *course.CourseInput) { c.ProviderID = 9999 }, "provider_id", "Choose an organisation that exists"},
+		{"pipe in topic", func(c *course.CourseInput) { c.Topics = []string{"Exploitation|CSE"} }, "topics", "Topics cannot contain the | character"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,6 +99,23 @@ func TestCourseValidation(t *testing.T) {
 func equalCourse(a, b course.Course) bool {
 	return a.ID == b.ID && a.Title == b.Title && a.Summary == b.Summary && a.DurationMinutes == b.DurationMinutes &&
 		a.Status == b.Status && a.ValidityMonths == b.ValidityMonths && slices.Equal(a.Topics, b.Topics)
+}
+
+// Limits count characters, not bytes: accented names must not halve them.
+func TestCourseLimitsCountCharacters(t *testing.T) {
+	env := testkit.New(t)
+	in := goodCourse()
+	in.Title = strings.Repeat("Ó", 200)
+	in.Summary = strings.Repeat("é", 500)
+	in.Topics = []string{strings.Repeat("â", 80)}
+	id, err := env.Courses.CreateCourse(context.Background(), in)
+	if err != nil {
+		t.Fatalf("200-character title, 500-character summary, 80-character topic: %v", err)
+	}
+	got, err := env.Courses.Course(context.Background(), id)
+	if err != nil || got.Title != in.Title || !slices.Equal(got.Topics, in.Topics) {
+		t.Errorf("stored %+v, %v", got, err)
+	}
 }
 
 func TestCourseValidationReportsEveryField(t *testing.T) {

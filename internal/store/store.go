@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -36,7 +37,17 @@ type DB struct {
 	// connection to a random waiter, which under load gives some bookings long waits;
 	// goroutines blocked sending on a channel are woken in order.
 	writeTurn chan struct{}
+
+	// QueueTimeout bounds how long a write whose context has no deadline waits for its turn
+	// behind this process's other writers; then it is refused with ErrBusy (a 503). SQLite's
+	// busy timeout only starts once the write has its turn, so without this bound writers
+	// queued behind a lock held elsewhere would each wait one busy timeout longer than the
+	// one before.
+	QueueTimeout time.Duration
 }
+
+// DefaultQueueTimeout matches the 5 s busy timeout set in Open's DSN.
+const DefaultQueueTimeout = 5 * time.Second
 
 // Generation counts committed Write transactions, so read caches can tell when the data
 // they hold may be stale.
@@ -84,7 +95,7 @@ func Open(path string) (*DB, error) {
 
 // FromPools wraps already-open writer and reader pools; Open is the usual way in.
 func FromPools(w, r *sql.DB) *DB {
-	return &DB{W: w, R: r, writeTurn: make(chan struct{}, 1)}
+	return &DB{W: w, R: r, writeTurn: make(chan struct{}, 1), QueueTimeout: DefaultQueueTimeout}
 }
 
 // Close closes both pools.
@@ -117,10 +128,8 @@ func (d *DB) Ping(ctx context.Context) error {
 // Write runs fn in one BEGIN IMMEDIATE transaction on the writer, so a check and the
 // write that depends on it can never interleave with another writer.
 func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	select {
-	case d.writeTurn <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := d.waitTurn(ctx); err != nil {
+		return err
 	}
 	defer func() { <-d.writeTurn }()
 	tx, err := d.W.BeginTx(ctx, nil)
@@ -136,6 +145,38 @@ func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	d.generation.Add(1)
 	return nil
+}
+
+// waitTurn takes the writer's turn. It waits in line until ctx's deadline when it has one
+// (a caller whose write must land can allow longer), otherwise for QueueTimeout; running
+// out of time in the line is ErrBusy, so the caller answers 503 rather than hanging.
+func (d *DB) waitTurn(ctx context.Context) error {
+	select {
+	case d.writeTurn <- struct{}{}: // nobody writing: no timer needed
+		return nil
+	default:
+	}
+	var expired <-chan time.Time
+	if _, ok := ctx.Deadline(); !ok {
+		wait := d.QueueTimeout
+		if wait <= 0 {
+			wait = DefaultQueueTimeout
+		}
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		expired = timer.C
+	}
+	select {
+	case d.writeTurn <- struct{}{}:
+		return nil
+	case <-expired:
+		return fmt.Errorf("%w: waited %v behind other writers", ErrBusy, d.QueueTimeout)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("%w: %v while waiting behind other writers", ErrBusy, ctx.Err())
+		}
+		return ctx.Err()
+	}
 }
 
 // Classify turns SQLite's busy and locked errors into ErrBusy and sql.ErrNoRows into

@@ -284,6 +284,66 @@ func TestStoreWriterReportsBusyAfterTimeout(t *testing.T) {
 	}
 }
 
+// Writers queued in this process behind a stuck one are refused as busy once they have
+// waited QueueTimeout, instead of each waiting one busy timeout longer than the last. A
+// caller that gives its context a deadline may wait until then.
+func TestWriteQueueGivesUpAsBusy(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, filepath.Join(t.TempDir(), "t.db"))
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.QueueTimeout = 100 * time.Millisecond
+
+	holding, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Write(ctx, func(tx *sql.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+
+	queued := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		queued <- db.Write(ctx, func(tx *sql.Tx) error {
+			t.Error("the queued write ran while another held the turn")
+			return nil
+		})
+	}()
+	select {
+	case err := <-queued:
+		if !errors.Is(err, store.ErrBusy) {
+			t.Fatalf("queued Write = %v, want ErrBusy", err)
+		}
+		if d := time.Since(start); d < 80*time.Millisecond {
+			t.Errorf("gave up after %v; want about the 100 ms queue timeout", d)
+		}
+	case <-time.After(3 * time.Second):
+		close(release)
+		t.Fatal("a write queued behind a stuck writer waited without limit")
+	}
+
+	// With a deadline of its own, a write waits past QueueTimeout for its turn.
+	patient := make(chan error, 1)
+	go func() {
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		patient <- db.Write(dctx, func(tx *sql.Tx) error { return nil })
+	}()
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("first Write = %v", err)
+	}
+	if err := <-patient; err != nil {
+		t.Fatalf("Write with a 5 s deadline, turn free after 300 ms = %v", err)
+	}
+}
+
 func TestClassify(t *testing.T) {
 	other := errors.New("disk on fire")
 	tests := []struct {
