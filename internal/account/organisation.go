@@ -72,9 +72,8 @@ func validateOrg(name string, t OrgType) error {
 	v := problem.Validation{}
 	if strings.TrimSpace(name) == "" {
 		v.Add("name", "Enter the organisation's name")
-	} else if len(name) > 200 {
-		v.Add("name", "Name must be 200 characters or fewer")
 	}
+	v.CheckLine("name", name, "Name", 200)
 	if !validOrgType(t) {
 		v.Add("type", "Choose the type of organisation")
 	}

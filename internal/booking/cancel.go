@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
@@ -41,7 +42,11 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 			return ErrCancelTooLate
 		}
 		to, reason := Cancelled, ReasonCancelled
-		if b.Status == Confirmed && !now.Before(st.cutoffAt) {
+		late, err := isLate(ctx, tx, b, st.cutoffAt, now)
+		if err != nil {
+			return err
+		}
+		if late {
 			to, reason = LateCancelled, ReasonLateCancelled
 		}
 		stamp := store.FormatTime(now)
@@ -68,6 +73,38 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 		return nil
 	})
 	return out, err
+}
+
+// isLate says whether cancelling b now counts as a late cancellation: a confirmed place
+// given up at or after the cut-off by someone who already had it when the cut-off passed.
+// Someone who booked, or was promoted, after the cut-off could not have cancelled in
+// time, so theirs is not late.
+func isLate(ctx context.Context, q queryer, b Booking, cutoff, now time.Time) (bool, error) {
+	if b.Status != Confirmed || now.Before(cutoff) {
+		return false, nil
+	}
+	var confirmedAt store.Time
+	err := q.QueryRowContext(ctx, `SELECT max(at) FROM booking_history WHERE booking_id = ? AND to_status = 'confirmed'`,
+		b.ID).Scan(&confirmedAt)
+	if err != nil {
+		return false, err
+	}
+	return !confirmedAt.T.IsZero() && confirmedAt.T.Before(cutoff), nil
+}
+
+// CancellationWouldBeLate tells the cancel page whether to warn, by the same rule Cancel
+// applies.
+func (s *Service) CancellationWouldBeLate(ctx context.Context, bookingID int64) (bool, error) {
+	b, err := loadBooking(ctx, s.DB.R, bookingID)
+	if err != nil {
+		return false, err
+	}
+	var cutoff store.Time
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT cancel_cutoff_at FROM course_sessions WHERE id = ?`, b.SessionID).Scan(&cutoff); err != nil {
+		return false, store.Classify(err)
+	}
+	late, err := isLate(ctx, s.DB.R, b, cutoff.T, s.Now())
+	return late, store.Classify(err)
 }
 
 // Booking loads one booking with its waiting-list position.

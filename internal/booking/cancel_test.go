@@ -8,6 +8,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 func TestCancelBeforeAndAfterCutoff(t *testing.T) {
@@ -277,4 +278,46 @@ func TestCancelSessionCancelsEveryLiveBooking(t *testing.T) {
 		t.Errorf("second cancel changed the reason to %q", sess.CancelReason)
 	}
 	f.checkInvariants(t)
+}
+
+// TestCancellationIsLateOnlyForPlacesHeldBeforeTheCutoff: someone who booked, or was
+// promoted, after the cut-off could not have cancelled in time, so it is not late.
+func TestCancellationIsLateOnlyForPlacesHeldBeforeTheCutoff(t *testing.T) {
+	env := testkit.New(t)
+	svc := booking.NewService(env.DB, env.Clock.Now)
+	org := env.Org(t, "Royal United Hospitals Bath", "health")
+	ctx := context.Background()
+	// Starts in 5 days; the default cut-off is 48 hours before.
+	sid := env.Session(t, env.Course(t, "Whistleblowing in children's services"), 5*24*time.Hour, 1)
+	early := env.User(t, "early@example.org", org.ID)
+	waiter := env.User(t, "waiter@example.org", org.ID)
+	book := func(u int64) int64 {
+		t.Helper()
+		res, err := svc.Book(ctx, booking.Request{SessionID: sid, UserID: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Booking.ID
+	}
+	cancel := func(id, actor int64) booking.Status {
+		t.Helper()
+		b, err := svc.Cancel(ctx, booking.CancelRequest{BookingID: id, ActorID: actor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Status
+	}
+	earlyID, waiterID := book(early.ID), book(waiter.ID)
+	env.Clock.Advance(4 * 24 * time.Hour) // past the cut-off
+	if got := cancel(earlyID, early.ID); got != booking.LateCancelled {
+		t.Fatalf("a place held before the cut-off, given up after it: %s, want late_cancelled", got)
+	}
+	// The waiter was promoted just now, after the cut-off.
+	if got := cancel(waiterID, waiter.ID); got != booking.Cancelled {
+		t.Fatalf("a place given after the cut-off: %s, want cancelled", got)
+	}
+	late := env.User(t, "late@example.org", org.ID)
+	if got := cancel(book(late.ID), late.ID); got != booking.Cancelled {
+		t.Fatalf("booked after the cut-off and cancelled: %s, want cancelled", got)
+	}
 }

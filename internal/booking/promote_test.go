@@ -12,6 +12,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 // fullSession makes a session with capacity confirmed bookings and `waiting` people on
@@ -413,5 +414,41 @@ func sessionInputOf(s course.Session) course.SessionInput {
 	return course.SessionInput{
 		CourseID: s.CourseID, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Online: s.Online, Venue: s.Venue,
 		OnlineURL: s.OnlineURL, Capacity: s.Capacity, BookingClosesAt: s.BookingClosesAt, CancelCutoffAt: s.CancelCutoffAt,
+	}
+}
+
+// TestPromotionPassesOverDisabledAccounts: someone whose account was disabled while on the
+// waiting list is not given a place; the next active person is.
+func TestPromotionPassesOverDisabledAccounts(t *testing.T) {
+	env := testkit.New(t)
+	svc := booking.NewService(env.DB, env.Clock.Now)
+	org := env.Org(t, "Bath and North East Somerset Council", "other")
+	sid := env.Session(t, env.Course(t, "Early help assessment"), 72*time.Hour, 1)
+	ctx := context.Background()
+	holder := env.User(t, "holder@example.org", org.ID)
+	gone := env.User(t, "gone@example.org", org.ID)
+	next := env.User(t, "next@example.org", org.ID)
+	var ids []int64
+	for _, u := range []int64{holder.ID, gone.ID, next.ID} {
+		res, err := svc.Book(ctx, booking.Request{SessionID: sid, UserID: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Booking.ID)
+	}
+	if err := env.Accounts.SetActive(ctx, gone.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Cancel(ctx, booking.CancelRequest{BookingID: ids[0], ActorID: holder.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []booking.Status{booking.Cancelled, booking.Waitlisted, booking.Confirmed} {
+		b, err := svc.Booking(ctx, ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Status != want {
+			t.Errorf("booking %d: %s, want %s", i, b.Status, want)
+		}
 	}
 }

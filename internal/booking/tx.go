@@ -38,7 +38,8 @@ func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error
 	var starts, closes, cutoff store.Time
 	err := tx.QueryRowContext(ctx, `SELECT s.status, c.status, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
 		s.capacity, s.confirmed_count,
-		(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted')
+		(SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
+		  WHERE b.session_id = s.id AND b.status = 'waitlisted')
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id).
 		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.waitlisted)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -117,8 +118,9 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 	if st.status == "cancelled" || st.started(now) || free <= 0 || st.waitlisted == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'waitlisted'
-		ORDER BY waitlisted_at, id LIMIT ?`, sessionID, free)
+	// People whose accounts were disabled keep their place in the queue but are passed over.
+	rows, err := tx.QueryContext(ctx, `SELECT b.id FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
+		WHERE b.session_id = ? AND b.status = 'waitlisted' ORDER BY b.waitlisted_at, b.id LIMIT ?`, sessionID, free)
 	if err != nil {
 		return nil, err
 	}

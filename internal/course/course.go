@@ -90,9 +90,9 @@ func (in *CourseInput) validate() error {
 	in.Summary = strings.TrimSpace(in.Summary)
 	if in.Title == "" {
 		v.Add("title", "Enter the course title")
-	} else if utf8.RuneCountInString(in.Title) > 200 {
-		v.Add("title", "Title must be 200 characters or fewer")
 	}
+	v.CheckLine("title", in.Title, "Title", 200)
+	v.CheckLine("audience", in.Audience, "Who it is for", 300)
 	if utf8.RuneCountInString(in.Summary) > 500 {
 		v.Add("summary", "Summary must be 500 characters or fewer")
 	}

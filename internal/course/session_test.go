@@ -11,6 +11,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/testkit"
 )
@@ -462,5 +463,41 @@ func TestSessionCounts(t *testing.T) {
 	s, _ := env.Courses.Session(ctx, id)
 	if s.Confirmed != 2 || s.Waitlisted != 3 || s.PlacesLeft() != 0 {
 		t.Errorf("confirmed %d waitlisted %d places %d", s.Confirmed, s.Waitlisted, s.PlacesLeft())
+	}
+}
+
+// TestJoiningLinksAndVenuesMustBeClean: links that could break out of an attribute or a
+// calendar line, and venues over several lines, are refused with a field message.
+func TestJoiningLinksAndVenuesMustBeClean(t *testing.T) {
+	env := testkit.New(t)
+	courseID := env.Course(t, "Domestic abuse and its impact on children")
+	start := env.Clock.Now().Add(72 * time.Hour)
+	cases := []struct {
+		name, field string
+		in          course.SessionInput
+	}{
+		{"quote in link", "online_url", course.SessionInput{Online: true, OnlineURL: `https://meet.example.org/"><script>`}},
+		{"space in link", "online_url", course.SessionInput{Online: true, OnlineURL: "https://meet.example.org/a b"}},
+		{"password in link", "online_url", course.SessionInput{Online: true, OnlineURL: "https://user:pw@meet.example.org/x"}},
+		{"not https", "online_url", course.SessionInput{Online: true, OnlineURL: "http://meet.example.org/x"}},
+		{"relative link", "online_url", course.SessionInput{Online: true, OnlineURL: "https:/meet"}},
+		{"venue over two lines", "venue", course.SessionInput{Venue: "Guildhall\nBcc: someone@example.org"}},
+		{"venue too long", "venue", course.SessionInput{Venue: strings.Repeat("Ó", 501)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.CourseID, in.StartsAt, in.EndsAt, in.Capacity = courseID, start, start.Add(2*time.Hour), 10
+			_, err := env.Courses.CreateSession(context.Background(), in)
+			var pe *problem.Error
+			if !errors.As(err, &pe) || pe.Fields[tc.field] == "" {
+				t.Fatalf("err = %v, want a message on %s", err, tc.field)
+			}
+		})
+	}
+	ok := course.SessionInput{CourseID: courseID, StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 10,
+		Online: true, OnlineURL: "https://meet.example.org/j/123?pwd=abc"}
+	if _, err := env.Courses.CreateSession(context.Background(), ok); err != nil {
+		t.Fatalf("a plain joining link was refused: %v", err)
 	}
 }

@@ -84,15 +84,13 @@ func (in *SessionInput) validate(now time.Time, confirmed int, previousStart tim
 	if in.Online {
 		if in.OnlineURL == "" {
 			v.Add("online_url", "Enter the joining link for the online session")
-		} else if u, err := url.Parse(in.OnlineURL); err != nil || u.Scheme != "https" || u.Host == "" || len(in.OnlineURL) > 2000 {
+		} else if !validJoiningLink(in.OnlineURL) {
 			v.Add("online_url", "Enter the joining link as a full web address starting https://")
 		}
 	} else if in.Venue == "" {
 		v.Add("venue", "Enter the venue, or choose online")
 	}
-	if len(in.Venue) > 500 {
-		v.Add("venue", "Venue must be 500 characters or fewer")
-	}
+	v.CheckLine("venue", in.Venue, "Venue", 500)
 	switch {
 	case in.Capacity < 1 || in.Capacity > MaxCapacity:
 		v.Add("capacity", "Enter the number of places, from 1 to 1000")
@@ -100,6 +98,19 @@ func (in *SessionInput) validate(now time.Time, confirmed int, previousStart tim
 		v.Add("capacity", "Places cannot be fewer than the "+itoa(confirmed)+" people already booked")
 	}
 	return v.Err()
+}
+
+// validJoiningLink accepts an absolute https address with a host and nothing that could
+// break out of an attribute or a calendar line: no spaces, quotes, angle brackets or
+// control characters.
+func validJoiningLink(link string) bool {
+	if len(link) > 2000 || strings.ContainsFunc(link, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '"' || r == '\'' || r == '<' || r == '>' || r == '`' || r == '\\'
+	}) {
+		return false
+	}
+	u, err := url.ParseRequestURI(link)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil
 }
 
 // ErrSessionCancelled refuses edits to a cancelled session.

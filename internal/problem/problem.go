@@ -6,6 +6,10 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -93,5 +97,17 @@ func From(err error) (pub *Error, unexpected bool) {
 		return Busy, true
 	default:
 		return Internal, true
+	}
+}
+
+// CheckLine records an error when a one-line text (a name, a venue) is longer than
+// maxChars characters or holds control characters such as line breaks, which would break
+// lists, CSV exports and email headers. label starts the message: "Venue must be ...".
+func (v Validation) CheckLine(field, value, label string, maxChars int) {
+	switch {
+	case utf8.RuneCountInString(value) > maxChars:
+		v.Add(field, label+" must be "+strconv.Itoa(maxChars)+" characters or fewer")
+	case strings.IndexFunc(value, unicode.IsControl) >= 0:
+		v.Add(field, label+" must be on one line, without line breaks or tabs")
 	}
 }

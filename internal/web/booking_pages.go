@@ -211,8 +211,12 @@ func (h *Handler) ownBooking(c *gin.Context) (Page, bool) {
 		h.fail(c, err)
 		return Page{}, false
 	}
-	d := cancelData{Entry: e, Session: s,
-		Late: e.Status == booking.Confirmed && !h.Now().Before(s.CancelCutoffAt)}
+	late, err := h.Bookings.CancellationWouldBeLate(ctx, e.ID)
+	if err != nil {
+		h.fail(c, err)
+		return Page{}, false
+	}
+	d := cancelData{Entry: e, Session: s, Late: late}
 	title := "Cancel booking"
 	if e.Status == booking.Waitlisted {
 		title = "Leave the waiting list"

@@ -134,10 +134,14 @@ func TestOthersBookingsAreNotFound(t *testing.T) {
 
 func TestLateCancellationIsWarnedAndRecorded(t *testing.T) {
 	f := newFixture(t)
-	soon := f.Session(t, f.CourseID, 24*time.Hour, 5) // cut-off was 48 hours before the start
+	soon := f.Session(t, f.CourseID, 5*24*time.Hour, 5) // cut-off 48 hours before the start
 	c := f.signedIn(t, "pat@example.org")
 	f.bookThroughPage(t, c, soon)
 	b := f.bookingsOf(t, f.Pract.ID)[0]
+	if page := f.get(t, c, "/bookings/"+id(b.ID)+"/cancel"); strings.Contains(page.Body, "late cancellation") {
+		t.Fatal("warned of a late cancellation before the cut-off")
+	}
+	f.Clock.Advance(4 * 24 * time.Hour) // the place was held when the cut-off passed
 	page := f.get(t, c, "/bookings/"+id(b.ID)+"/cancel")
 	mustContain(t, page.Body, "This counts as a late cancellation")
 	r := f.post(t, c, "/bookings/"+id(b.ID)+"/cancel", nil)

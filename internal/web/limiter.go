@@ -7,10 +7,12 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 )
 
-// Login throttling settings. Per account: after accountThreshold failures within window,
-// each further attempt must wait, starting at firstWait and doubling up to maxWait, so
-// guessing is slow but nobody is ever locked out for good. Per address: at most ipLimit
-// failures within window, whichever accounts they were for.
+// Login throttling settings. Per account and client address: after accountThreshold
+// failures within window, each further attempt from that address must wait, starting at
+// firstWait and doubling up to maxWait, so guessing is slow but nobody is ever locked out
+// for good. The account is counted per address so that someone elsewhere typing wrong
+// passwords on purpose cannot lock its owner out. Per address: at most ipLimit failures
+// within window, whichever accounts they were for, which bounds spraying from one place.
 const (
 	accountThreshold = 5
 	ipLimit          = 50
@@ -38,13 +40,13 @@ func (s *strikes) prune(now time.Time) {
 	s.fails = s.fails[i:]
 }
 
-// loginLimiter slows password guessing per account (email) and per client address, in
-// memory. Attempts reserve a slot before the password is checked, so a burst of
+// loginLimiter slows password guessing per account (email) from each client address, and
+// per client address, in memory. Attempts reserve a slot before the password is checked, so a burst of
 // parallel requests cannot slip past the count.
 type loginLimiter struct {
 	now       clock.Clock
 	mu        sync.Mutex
-	accounts  map[string]*strikes
+	accounts  map[string]*strikes // keyed by pairKey(account, address)
 	addresses map[string]*strikes
 	lastSweep time.Time
 }
@@ -52,6 +54,9 @@ type loginLimiter struct {
 func newLoginLimiter(now clock.Clock) *loginLimiter {
 	return &loginLimiter{now: now, accounts: map[string]*strikes{}, addresses: map[string]*strikes{}}
 }
+
+// pairKey names one account as tried from one address.
+func pairKey(account, address string) string { return account + "\x00" + address }
 
 func get(m map[string]*strikes, key string) *strikes {
 	s, ok := m[key]
@@ -69,7 +74,7 @@ func (l *loginLimiter) begin(account, address string) time.Duration {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.sweep(now)
-	a, ip := get(l.accounts, account), get(l.addresses, address)
+	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
 	a.prune(now)
 	ip.prune(now)
 
@@ -99,13 +104,13 @@ func (l *loginLimiter) end(account, address string, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	a, ip := get(l.accounts, account), get(l.addresses, address)
+	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
 	a.inflight = max(0, a.inflight-1)
 	ip.inflight = max(0, ip.inflight-1)
 	if ok {
 		// The password was right: the account's strikes are forgiven. The address's are
 		// not, or one known account would reset the count for guessing at others.
-		delete(l.accounts, account)
+		delete(l.accounts, pairKey(account, address))
 		return
 	}
 	a.prune(now)
@@ -131,7 +136,7 @@ func (l *loginLimiter) end(account, address string, ok bool) {
 func (l *loginLimiter) release(account, address string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	a, ip := get(l.accounts, account), get(l.addresses, address)
+	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
 	a.inflight = max(0, a.inflight-1)
 	ip.inflight = max(0, ip.inflight-1)
 }

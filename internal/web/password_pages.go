@@ -222,7 +222,9 @@ func (l *resetLimiter) sweep(now time.Time) {
 func (l *loginLimiter) forgive(account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if a, ok := l.accounts[account]; ok {
-		a.fails, a.until, a.level = nil, time.Time{}, 0
+	for key, a := range l.accounts {
+		if strings.HasPrefix(key, account+"\x00") {
+			a.fails, a.until, a.level = nil, time.Time{}, 0
+		}
 	}
 }
