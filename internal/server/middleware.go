@@ -9,23 +9,33 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// securityHeaders applies the baseline headers to every response. Pages carry personal
-// data, so nothing but static files may be cached.
-func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
-		h.Set("Cache-Control", "public, max-age=3600")
-	} else {
-		h.Set("Cache-Control", "no-store")
-	}
-	c.Next()
+// maxBodyBytes caps every request body: no form here needs more, and Go would otherwise
+// parse up to 10 MB of a form post. (The API applies its own, smaller cap.)
+const maxBodyBytes = 256 << 10
+
+// withSecurityHeaders applies the baseline headers to every response, including those
+// written outside Gin (the cross-site refusal, a busy session store), and caps request
+// bodies. Pages carry personal data, so nothing but static files may be cached.
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "public, max-age=3600")
+		} else {
+			h.Set("Cache-Control", "no-store")
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recovery turns a panic into a logged 500 without leaking the cause.

@@ -270,3 +270,49 @@ func pageCall(t *testing.T, c *http.Client, base, method, path string) (int, str
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location")
 }
+
+// TestHeadersEverywhere: the baseline headers are on pages, errors, static files, the API,
+// and even on refusals written outside Gin; static folders are not listed.
+func TestHeadersEverywhere(t *testing.T) {
+	s := servertest.New(t)
+	check := func(name string, resp *http.Response) {
+		t.Helper()
+		defer resp.Body.Close()
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Cache-Control"} {
+			if resp.Header.Get(h) == "" {
+				t.Errorf("%s: no %s header", name, h)
+			}
+		}
+		if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP lacks frame-ancestors 'none'", name)
+		}
+	}
+	for _, path := range []string{"/courses", "/no-such-page", "/static/app.css", "/api/v1/courses", "/healthz"} {
+		resp, err := http.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(path, resp)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/login", strings.NewReader("email=a%40b.org&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d, want 403", resp.StatusCode)
+	}
+	check("cross-site refusal", resp)
+
+	resp, err = http.Get(s.URL + "/static/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), `href="app.css"`) {
+		t.Errorf("/static/ answered %d listing %q; want 404 without a listing", resp.StatusCode, body)
+	}
+}

@@ -76,7 +76,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(recovery(d.Log), securityHeaders)
+	e.Use(recovery(d.Log))
 
 	policies := map[string]httpx.Policy{}
 	e.GET("/healthz", func(c *gin.Context) {
@@ -116,7 +116,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form was sent from another site, so it was refused. Go back, reload the page and try again.", http.StatusForbidden)
 	}))
-	handler := cop.Handler(sessions.LoadAndSave(e))
+	handler := withSecurityHeaders(cop.Handler(sessions.LoadAndSave(e)))
 	return &Server{Handler: handler, Engine: e, Policies: policies, Sessions: sessions}, nil
 }
 

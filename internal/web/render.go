@@ -164,7 +164,22 @@ func (h *Handler) redirect(c *gin.Context, to, flash string) {
 	c.Redirect(http.StatusSeeOther, to)
 }
 
-func staticFS() http.FileSystem { return http.FS(static.FS) }
+// staticFS serves the embedded files only: a directory is "not found", never a listing.
+func staticFS() http.FileSystem { return filesOnly{http.FS(static.FS)} }
+
+type filesOnly struct{ http.FileSystem }
+
+func (f filesOnly) Open(name string) (http.File, error) {
+	file, err := f.FileSystem.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := file.Stat(); err != nil || info.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
+}
 
 func isNotFound(err error) bool {
 	pe, _ := problem.From(err)
