@@ -127,7 +127,7 @@ func bookedMessage(have, are string, b booking.Booking, s course.Session) string
 	case booking.Confirmed:
 		return fmt.Sprintf("%s a place on %s on %s", have, s.CourseTitle, when(s.StartsAt))
 	case booking.Waitlisted:
-		return fmt.Sprintf("%s number %d on the waiting list for %s on %s. We will give you a place if one comes free",
+		return fmt.Sprintf("%s number %d on the waiting list for %s on %s. If a place comes free, it is given in waiting-list order and confirmed by email",
 			are, b.WaitlistPosition, s.CourseTitle, when(s.StartsAt))
 	}
 	return fmt.Sprintf("This booking for %s on %s has been cancelled", s.CourseTitle, when(s.StartsAt))
