@@ -48,7 +48,7 @@ func publicBaseURL(baseURL, addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-func newMailer(s mailSettings, baseURL, siteName string, db *store.DB, now clock.Clock, log *slog.Logger) (*mailer, error) {
+func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.DB, now clock.Clock, log *slog.Logger) (*mailer, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("base URL %q: give a full address such as https://training.example.org", baseURL)
@@ -82,7 +82,7 @@ func newMailer(s mailSettings, baseURL, siteName string, db *store.DB, now clock
 			return nil, fmt.Errorf("TRAININGHUB_REMINDERS: %w", err)
 		}
 	}
-	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName,
+	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName, Partnership: partnership,
 		OrganizerName: from.Name, OrganizerEmail: from.Address, UIDHost: host})
 	if err != nil {
 		return nil, err

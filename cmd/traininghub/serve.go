@@ -26,6 +26,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dbPath := fs.String("db", defaultDB, "SQLite database file")
 	baseURL := fs.String("base-url", "", "public address, e.g. https://training.example.org")
 	siteName := fs.String("site-name", "", "name shown in the header")
+	partnership := fs.String("partnership", "Safeguarding Children Partnership", "the partnership's name, printed on certificates")
 	demoData := fs.Bool("demo", false, "seed demo data into an empty database")
 	proxies := fs.String("trusted-proxies", "", "comma-separated proxy addresses whose X-Forwarded-For is believed")
 	var ms mailSettings
@@ -61,7 +62,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	public := publicBaseURL(*baseURL, *addr) // links in emails and calendar UIDs both use it
-	mailer, err := newMailer(ms, public, *siteName, db, now, log)
+	mailer, err := newMailer(ms, public, *siteName, *partnership, db, now, log)
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, TrustedProxies: trusted},
+	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err

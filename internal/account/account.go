@@ -46,6 +46,9 @@ func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r)
 // IsAdmin is a template-friendly Has(Admin).
 func (u *User) IsAdmin() bool { return u.Has(Admin) }
 
+// IsTrainer is a template-friendly Has(Trainer), for the "My sessions" link.
+func (u *User) IsTrainer() bool { return u.Has(Trainer) }
+
 // Service reads and writes accounts.
 type Service struct {
 	DB     *store.DB

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
@@ -18,11 +19,14 @@ import (
 
 // Handler holds what the endpoints need.
 type Handler struct {
-	Accounts *account.Service
-	Courses  *course.Service
-	Bookings *booking.Service
-	Now      clock.Clock
-	Log      *slog.Logger
+	Accounts    *account.Service
+	Courses     *course.Service
+	Bookings    *booking.Service
+	Attendance  *attendance.Service
+	Now         clock.Clock
+	Log         *slog.Logger
+	BaseURL     string // for verification links
+	Partnership string
 }
 
 // Authenticate reads "Authorization: Bearer TOKEN". A missing header leaves the request

@@ -25,4 +25,7 @@ func (h *Handler) register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/bookings/:id", httpx.SignedIn, h.getBooking)
 	r.Handle(http.MethodDelete, "/bookings/:id", httpx.SignedIn, h.cancelBooking)
 	r.Handle(http.MethodGet, "/me/bookings", httpx.SignedIn, h.myBookings)
+
+	h.registerRegisterAPI(r)
+	h.registerRecordAPI(r)
 }

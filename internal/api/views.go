@@ -21,6 +21,8 @@ type courseJSON struct {
 	ValidityMonths  *int     `json:"validity_months"`
 	Topics          []string `json:"topics"`
 	Status          string   `json:"status"`
+	// RequiresEvaluation: the certificate waits for the post-course evaluation.
+	RequiresEvaluation bool `json:"requires_evaluation"`
 }
 
 type courseDetailJSON struct {
@@ -32,6 +34,7 @@ func newCourseJSON(c course.Course) courseJSON {
 	out := courseJSON{
 		ID: c.ID, Title: c.Title, Summary: c.Summary, Description: c.Description, Audience: c.Audience,
 		DurationMinutes: c.DurationMinutes, Topics: c.Topics, Status: string(c.Status),
+		RequiresEvaluation: c.RequiresEvaluation,
 	}
 	if c.ProviderName != "" {
 		name := c.ProviderName

@@ -106,7 +106,7 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 		var l Listing
 		var topics, next string
 		if err := rows.Scan(&l.ID, &l.Title, &l.Summary, &l.Description, &l.Audience, &l.DurationMinutes,
-			&l.ProviderID, &l.ProviderName, &l.ValidityMonths, &l.Status, &topics,
+			&l.ProviderID, &l.ProviderName, &l.ValidityMonths, &l.Status, &l.RequiresEvaluation, &topics,
 			&l.Sessions, &next, &l.PlacesLeft); err != nil {
 			return nil, err
 		}

@@ -38,6 +38,9 @@ type Course struct {
 	ValidityMonths  int // 0: never needs refreshing
 	Status          Status
 	Topics          []string
+	// RequiresEvaluation holds the certificate back until the person has sent the
+	// post-course evaluation.
+	RequiresEvaluation bool
 }
 
 // Duration renders the length in plain English ("3 hours 30 minutes").
@@ -82,6 +85,8 @@ type CourseInput struct {
 	ValidityMonths  int
 	Status          Status
 	Topics          []string
+	// RequiresEvaluation: see Course.
+	RequiresEvaluation bool
 }
 
 func (in *CourseInput) validate() error {
@@ -151,9 +156,10 @@ func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, erro
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
-			provider_organisation_id, validity_months, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			provider_organisation_id, validity_months, status, requires_evaluation, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
-			nullInt(int64(in.ValidityMonths)), in.Status, now, now)
+			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, now, now)
 		if err != nil {
 			return err
 		}
@@ -175,9 +181,10 @@ func (s *Service) UpdateCourse(ctx context.Context, id int64, in CourseInput) er
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE courses SET title=?, summary=?, description=?, audience=?,
-			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, updated_at=? WHERE id=?`,
+			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, requires_evaluation=?,
+			updated_at=? WHERE id=?`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
-			nullInt(int64(in.ValidityMonths)), in.Status, store.FormatTime(s.Now()), id)
+			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, store.FormatTime(s.Now()), id)
 		if err != nil {
 			return err
 		}
@@ -219,13 +226,14 @@ const topicSeparator = "|"
 
 const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.duration_minutes,
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
+	c.requires_evaluation,
 	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var c Course
 	var topics string
 	err := row.Scan(&c.ID, &c.Title, &c.Summary, &c.Description, &c.Audience, &c.DurationMinutes,
-		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &topics)
+		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &c.RequiresEvaluation, &topics)
 	if topics != "" {
 		c.Topics = strings.Split(topics, topicSeparator)
 	}

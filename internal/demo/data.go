@@ -123,6 +123,7 @@ type courseSpec struct {
 	provider       string // organisation key; "" when the partnership runs it
 	validityMonths int
 	topics         []string
+	evaluation     bool // the certificate waits for the post-course evaluation
 }
 
 var courses = []courseSpec{
@@ -223,9 +224,10 @@ var courses = []courseSpec{
 			"This short session explains your rights, your organisation's policy, the local " +
 			"designated officer (LADO) for allegations against staff, and how to whistleblow about " +
 			"children's social care directly to Ofsted.",
-		audience: everyoneAudience,
-		minutes:  90,
-		topics:   []string{"Whistleblowing"},
+		audience:   everyoneAudience,
+		minutes:    90,
+		topics:     []string{"Whistleblowing"},
+		evaluation: true,
 	},
 	{
 		key:   courseLevel1,

@@ -68,6 +68,9 @@ func Seed(ctx context.Context, accounts *account.Service, courses *course.Servic
 	if err := s.book(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.runHistory(ctx, courses.DB); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 
@@ -139,7 +142,7 @@ func (s *seeder) catalogue(ctx context.Context) error {
 		id, err := s.courses.CreateCourse(ctx, course.CourseInput{
 			Title: c.title, Summary: c.summary, Description: c.description, Audience: c.audience,
 			DurationMinutes: c.minutes, ProviderID: s.orgs[c.provider].ID, ValidityMonths: c.validityMonths,
-			Status: course.Published, Topics: c.topics,
+			Status: course.Published, Topics: c.topics, RequiresEvaluation: c.evaluation,
 		})
 		if err != nil {
 			return fmt.Errorf("demo: create course %q: %w", c.title, err)

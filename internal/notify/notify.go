@@ -43,6 +43,9 @@ type Config struct {
 	// UIDHost completes the calendar UID: snapshot UID + "@" + UIDHost. Default: the host
 	// of BaseURL.
 	UIDHost string
+	// Partnership is the name printed on attached certificates, e.g. "Bath and North East
+	// Somerset Safeguarding Children Partnership". Default: SiteName.
+	Partnership string
 }
 
 // Renderer renders outbox messages; it implements outbox.Renderer and is safe for
@@ -63,6 +66,10 @@ type kindInfo struct {
 	calendar string // "", calendar.MethodRequest or calendar.MethodCancel
 	joinLink bool   // the reader holds a confirmed place, so may see the joining link
 	reset    bool   // a password reset (ResetSnapshot), not a booking message
+	// evaluation links to the post-course evaluation form of the booking.
+	evaluation bool
+	// certificate is an issued certificate (CertificateSnapshot), sent with its PDF.
+	certificate bool
 }
 
 var kinds = map[outbox.Kind]kindInfo{
@@ -77,6 +84,8 @@ var kinds = map[outbox.Kind]kindInfo{
 	outbox.SessionCancelledWaitlist: {},
 	outbox.Reminder:                 {joinLink: true},
 	outbox.PasswordReset:            {reset: true},
+	outbox.EvaluationRequested:      {evaluation: true},
+	outbox.CertificateIssued:        {certificate: true},
 }
 
 // New checks cfg and parses the embedded email templates once; a missing or broken
@@ -99,6 +108,9 @@ func newRenderer(cfg Config, fsys fs.FS) (*Renderer, error) {
 	cfg.SiteName = line(cfg.SiteName)
 	if cfg.SiteName == "" {
 		cfg.SiteName = "Training"
+	}
+	if cfg.Partnership = line(cfg.Partnership); cfg.Partnership == "" {
+		cfg.Partnership = cfg.SiteName
 	}
 	cfg.UIDHost = strings.TrimSpace(cfg.UIDHost)
 	if cfg.UIDHost == "" {
@@ -155,10 +167,14 @@ func (r *Renderer) Render(e outbox.Envelope) (mail.Message, error) {
 	}
 	var v view
 	var ev *calendar.Event
+	var attachments []mail.Attachment
 	var err error
-	if info.reset {
+	switch {
+	case info.reset:
 		v, err = r.resetView(e)
-	} else {
+	case info.certificate:
+		v, attachments, err = r.certificateView(e)
+	default:
 		v, ev, err = r.bookingView(e, info)
 	}
 	if err != nil {
@@ -184,6 +200,7 @@ func (r *Renderer) Render(e outbox.Envelope) (mail.Message, error) {
 		return mail.Message{}, fmt.Errorf("notify: %s HTML: %w", e.Kind, err)
 	}
 	msg.HTML = tidyText(b.String())
+	msg.Attachments = attachments
 
 	if ev != nil {
 		b.Reset()
@@ -225,6 +242,12 @@ type view struct {
 
 	ResetURL string
 	Expires  string // "10:45am on Monday 30 March 2026"
+
+	EvaluationURL string // the booking's evaluation form
+	RecordURL     string // the reader's learning record
+	Code          string // a certificate's verification code
+	VerifyURL     string // where anyone can check the certificate
+	ExpiresOn     string // "30 March 2029", "" when the training does not expire
 }
 
 func (r *Renderer) bookingView(e outbox.Envelope, info kindInfo) (view, *calendar.Event, error) {
@@ -255,6 +278,10 @@ func (r *Renderer) bookingView(e outbox.Envelope, info kindInfo) (view, *calenda
 	}
 	if v.Course == "" {
 		v.Course = "your training"
+	}
+	if info.evaluation {
+		v.EvaluationURL = fmt.Sprintf("%s/evaluations/%d", r.cfg.BaseURL, s.BookingID)
+		v.RecordURL = r.cfg.BaseURL + "/my/record"
 	}
 	if s.Online && info.joinLink {
 		v.JoinURL = joinURL(s.OnlineURL)

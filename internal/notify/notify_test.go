@@ -144,7 +144,8 @@ func TestRenderEveryKind(t *testing.T) {
 		{outbox.Reminder, "Reminder: Working Together to Safeguard Children on Wednesday 10 June 2026", "", true,
 			[]string{"Your training is in 3 days"}},
 	}
-	seen := map[outbox.Kind]bool{outbox.PasswordReset: true}
+	// The reset and learning-record kinds have tests of their own (notify_record_test.go).
+	seen := map[outbox.Kind]bool{outbox.PasswordReset: true, outbox.EvaluationRequested: true, outbox.CertificateIssued: true}
 	for _, tc := range cases {
 		seen[tc.kind] = true
 		t.Run(string(tc.kind), func(t *testing.T) {
@@ -366,6 +367,10 @@ func TestEvilText(t *testing.T) {
 			e = resetEnvelope()
 			e.Payload.Reset.Name = s.PersonName
 			e.Payload.Reset.Token = `"><script>x</script>`
+		}
+		if kind == outbox.CertificateIssued {
+			e = certificateEnvelope()
+			e.Payload.Certificate.CourseTitle, e.Payload.Certificate.PersonName = s.CourseTitle, s.PersonName
 		}
 		for _, online := range []bool{true, false} {
 			s.Online = online

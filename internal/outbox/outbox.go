@@ -32,6 +32,8 @@ const (
 	SessionCancelledWaitlist Kind = "session_cancelled_waitlist" // told, no invite
 	Reminder                 Kind = "reminder"
 	PasswordReset            Kind = "password_reset"
+	EvaluationRequested      Kind = "evaluation_requested" // the certificate waits for the evaluation
+	CertificateIssued        Kind = "certificate_issued"   // the certificate PDF attached, separate from any invite
 )
 
 // Status is where a message stands.
@@ -78,10 +80,24 @@ type ResetSnapshot struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// CertificateSnapshot is a certificate as issued: everything its PDF prints.
+type CertificateSnapshot struct {
+	Code            string    `json:"code"`
+	PersonName      string    `json:"person_name"`
+	Organisation    string    `json:"organisation"`
+	CourseTitle     string    `json:"course_title"`
+	CompletedOn     time.Time `json:"completed_on"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Trainer         string    `json:"trainer"`
+	ExpiresOn       time.Time `json:"expires_on"`
+	IssuedAt        time.Time `json:"issued_at"`
+}
+
 // Payload is what the outbox row stores.
 type Payload struct {
-	Booking *BookingSnapshot `json:"booking,omitempty"`
-	Reset   *ResetSnapshot   `json:"reset,omitempty"`
+	Booking     *BookingSnapshot     `json:"booking,omitempty"`
+	Reset       *ResetSnapshot       `json:"reset,omitempty"`
+	Certificate *CertificateSnapshot `json:"certificate,omitempty"`
 }
 
 // Row is a message to enqueue.

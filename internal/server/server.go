@@ -14,6 +14,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/api"
+	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
@@ -27,6 +28,7 @@ import (
 type Config struct {
 	BaseURL        string // e.g. https://training.example.org; decides Secure cookies
 	SiteName       string
+	Partnership    string // the partnership's name, printed on certificates
 	TrustedProxies []string
 }
 
@@ -36,8 +38,10 @@ type Deps struct {
 	Accounts *account.Service
 	Courses  *course.Service
 	Bookings *booking.Service
-	Now      clock.Clock
-	Log      *slog.Logger
+	// Attendance runs registers and certificates; built from the others when nil.
+	Attendance *attendance.Service
+	Now        clock.Clock
+	Log        *slog.Logger
 }
 
 // Server is the assembled application.
@@ -52,6 +56,12 @@ type Server struct {
 func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.SiteName == "" {
 		cfg.SiteName = "Safeguarding Children Partnership training"
+	}
+	if cfg.Partnership == "" {
+		cfg.Partnership = "Safeguarding Children Partnership"
+	}
+	if d.Attendance == nil {
+		d.Attendance = attendance.NewService(d.DB, d.Accounts, d.Now)
 	}
 	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
 
@@ -92,11 +102,13 @@ func New(cfg Config, d Deps) (*Server, error) {
 
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
-	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log})
+	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings,
+		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership})
 
 	w, err := web.New(web.Handler{
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
 		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
+		Attendance: d.Attendance, Partnership: cfg.Partnership,
 	})
 	if err != nil {
 		return nil, err

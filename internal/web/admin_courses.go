@@ -50,7 +50,7 @@ func (h *Handler) adminCourse(c *gin.Context) {
 }
 
 var courseFields = []string{"title", "summary", "description", "audience", "duration_minutes",
-	"provider_id", "validity_months", "status", "topics"}
+	"provider_id", "validity_months", "status", "topics", "requires_evaluation"}
 
 type courseFormData struct {
 	ID            int64  // 0 for a new course
@@ -81,6 +81,7 @@ func courseInput(form map[string]string) (course.CourseInput, error) {
 	in := course.CourseInput{
 		Title: form["title"], Summary: form["summary"], Description: form["description"],
 		Audience: strings.TrimSpace(form["audience"]), Status: course.Status(form["status"]),
+		RequiresEvaluation: form["requires_evaluation"] == "yes",
 	}
 	if s := strings.TrimSpace(form["duration_minutes"]); s == "" {
 		v.Add("duration_minutes", "Enter how long the course lasts, in minutes")
@@ -165,6 +166,9 @@ func (h *Handler) adminCourseEdit(c *gin.Context) {
 	}
 	if crs.ValidityMonths != 0 {
 		p.Form["validity_months"] = strconv.Itoa(crs.ValidityMonths)
+	}
+	if crs.RequiresEvaluation {
+		p.Form["requires_evaluation"] = "yes"
 	}
 	h.page(c, http.StatusOK, "admin-course-form", p)
 }

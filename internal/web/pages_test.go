@@ -15,7 +15,7 @@ import (
 // pagePaths gives every HTML GET route a real address in the fixture. A new page route
 // fails TestEveryPageRenders until it is added here.
 func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
-	return map[string]string{
+	paths := map[string]string{
 		"/":                               "/",
 		"/courses":                        "/courses?q=safeguarding&mode=in_person&places=yes",
 		"/courses/:id":                    "/courses/" + id(f.CourseID),
@@ -41,6 +41,13 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 		"/password/forgot":                "/password/forgot",
 		"/password/reset/:token":          "/password/reset/" + f.requestReset(t, f.Pract),
 	}
+	for k, v := range f.recordPagePaths(t, bookingID) {
+		paths[k] = v
+	}
+	for k, v := range f.registerPagePaths() {
+		paths[k] = v
+	}
+	return paths
 }
 
 // webRoutes lists the HTML routes (not the API, static files or health check) by method.
@@ -71,6 +78,7 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Fatalf("book: %d", r.Status)
 	}
 	bookingID := f.bookingsOf(t, trainer.ID)[0].ID
+	f.recordPageData(t)
 	paths := f.pagePaths(t, bookingID)
 	anonOnly := map[string]bool{"/login": true, "/register": true}
 	for _, route := range webRoutes(f.App.Policies, http.MethodGet) {
@@ -93,6 +101,9 @@ func TestEveryPageRenders(t *testing.T) {
 		if r.Status != http.StatusOK {
 			t.Errorf("GET %s: %d %.500s", p, r.Status, r.Body)
 			continue
+		}
+		if !strings.HasPrefix(r.Body, "<!DOCTYPE html>") {
+			continue // a download (CSV, PDF), checked by its own tests
 		}
 		if m := inlineRE.FindString(r.Body); m != "" {
 			t.Errorf("GET %s has inline script or style (%q), which the CSP blocks", p, m)

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
@@ -30,6 +31,9 @@ type Handler struct {
 	SiteName string
 	BaseURL  string
 	Outbox   outbox.Log // the admin email log
+	// Attendance runs registers, evaluations and certificates.
+	Attendance  *attendance.Service
+	Partnership string // printed on certificates
 
 	render       *renderer
 	limiter      *loginLimiter
@@ -125,6 +129,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerPasswordRoutes(r)
 	h.registerCalendarRoutes(r)
 	h.registerEmailLogRoutes(r)
+	h.registerRegisterRoutes(r)
+	h.registerRecordRoutes(r)
 }
 
 func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }

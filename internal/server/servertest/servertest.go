@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/testkit"
@@ -22,10 +23,11 @@ import (
 // Server is a running test server with its fixtures environment.
 type Server struct {
 	*testkit.Env
-	Bookings *booking.Service
-	App      *server.Server
-	HTTP     *httptest.Server
-	URL      string
+	Bookings   *booking.Service
+	Attendance *attendance.Service
+	App        *server.Server
+	HTTP       *httptest.Server
+	URL        string
 }
 
 // New starts a server whose clock is env.Clock.
@@ -33,19 +35,21 @@ func New(t testing.TB) *Server {
 	t.Helper()
 	env := testkit.New(t)
 	bookings := booking.NewService(env.DB, env.Clock.Now)
+	att := attendance.NewService(env.DB, env.Accounts, env.Clock.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.Default()
 	}
 	app, err := server.New(server.Config{SiteName: "Test Partnership training"}, server.Deps{
-		DB: env.DB, Accounts: env.Accounts, Courses: env.Courses, Bookings: bookings, Now: env.Clock.Now, Log: log,
+		DB: env.DB, Accounts: env.Accounts, Courses: env.Courses, Bookings: bookings, Attendance: att,
+		Now: env.Clock.Now, Log: log,
 	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
 	ts := httptest.NewServer(app.Handler)
 	t.Cleanup(ts.Close)
-	return &Server{Env: env, Bookings: bookings, App: app, HTTP: ts, URL: ts.URL}
+	return &Server{Env: env, Bookings: bookings, Attendance: att, App: app, HTTP: ts, URL: ts.URL}
 }
 
 // Token creates an API token for u.

@@ -1,0 +1,170 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+// Certificate lookups allowed per client address, as on the verification page.
+const (
+	verifyLimit  = 30
+	verifyWindow = 10 * time.Minute
+)
+
+// registerRecordAPI adds the learning record and certificate endpoints.
+func (h *Handler) registerRecordAPI(r *httpx.Router) {
+	r.Handle(http.MethodGet, "/me/record", httpx.SignedIn, h.myRecord)
+	limiter := newLookupLimiter(h.Now)
+	r.Handle(http.MethodGet, "/certificates/:code", httpx.Public, func(c *gin.Context) { h.getCertificate(c, limiter) })
+}
+
+// completionJSON is one completed course of a learning record.
+type completionJSON struct {
+	CourseID           int64   `json:"course_id"`
+	Course             string  `json:"course"`
+	CompletedOn        string  `json:"completed_on"` // London date, YYYY-MM-DD
+	ExpiresOn          *string `json:"expires_on"`
+	Status             string  `json:"status"` // none, current, expiring or expired
+	CertificateCode    *string `json:"certificate_code"`
+	AwaitingEvaluation bool    `json:"awaiting_evaluation"`
+}
+
+type recordJSON struct {
+	Completions []completionJSON `json:"completions"`
+	Upcoming    []myBookingJSON  `json:"upcoming"`
+}
+
+// certificateJSON is what anyone holding a code may learn: name, course and dates only.
+type certificateJSON struct {
+	Code        string  `json:"code"`
+	Status      string  `json:"status"` // valid, expired or revoked
+	Name        string  `json:"name"`
+	Course      string  `json:"course"`
+	CompletedOn string  `json:"completed_on"`
+	ExpiresOn   *string `json:"expires_on"`
+}
+
+// londonDay is a London calendar date as YYYY-MM-DD; nil for the zero time.
+func londonDay(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.In(clock.London).Format("2006-01-02")
+	return &s
+}
+
+// myRecord is the caller's learning record: completed courses, newest first, and
+// bookings still to come, shaped as GET /me/bookings shapes them.
+func (h *Handler) myRecord(c *gin.Context) {
+	ctx := c.Request.Context()
+	me := httpx.CurrentUser(c)
+	done, err := h.Attendance.Completions(ctx, me.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	entries, err := h.Bookings.ForUser(ctx, me.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := recordJSON{Completions: make([]completionJSON, 0, len(done)), Upcoming: []myBookingJSON{}}
+	for _, d := range done {
+		j := completionJSON{CourseID: d.CourseID, Course: d.CourseTitle, CompletedOn: *londonDay(d.CompletedOn),
+			ExpiresOn: londonDay(d.ExpiresOn), Status: string(d.Status), AwaitingEvaluation: d.AwaitingEvaluation}
+		if d.CertificateCode != "" {
+			code := d.CertificateCode
+			j.CertificateCode = &code
+		}
+		out.Completions = append(out.Completions, j)
+	}
+	now := h.Now()
+	for _, e := range entries {
+		if e.Status.Live() && now.Before(e.StartsAt) && e.SessionStatus != "cancelled" {
+			out.Upcoming = append(out.Upcoming, newMyBookingJSON(e))
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// getCertificate verifies a certificate by its code, in any of the ways people type it.
+func (h *Handler) getCertificate(c *gin.Context, limiter *lookupLimiter) {
+	if wait := limiter.take(c.ClientIP()); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		writeError(c, problem.New(http.StatusTooManyRequests, "too_many_requests",
+			"Too many certificate lookups from your address. Wait and try again: see the Retry-After header."))
+		return
+	}
+	k, err := h.Attendance.ByCode(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newCertificateJSON(k, h.Now()))
+}
+
+func newCertificateJSON(k attendance.Certificate, now time.Time) certificateJSON {
+	return certificateJSON{Code: k.Code, Status: k.State(now), Name: k.PersonName, Course: k.CourseTitle,
+		CompletedOn: *londonDay(k.CompletedOn), ExpiresOn: londonDay(k.ExpiresOn)}
+}
+
+// lookupLimiter counts lookups per client address (IPv6 per /64) over a sliding window,
+// in memory. It is the web verification page's limiter again: the two packages share no
+// state, so each interface allows verifyLimit lookups per window.
+type lookupLimiter struct {
+	now       clock.Clock
+	mu        sync.Mutex
+	seen      map[string][]time.Time // oldest first, at most verifyLimit entries
+	lastSweep time.Time
+}
+
+func newLookupLimiter(now clock.Clock) *lookupLimiter {
+	return &lookupLimiter{now: now, seen: map[string][]time.Time{}}
+}
+
+// take records one lookup, or returns how long to wait (recording nothing).
+func (l *lookupLimiter) take(address string) time.Duration {
+	key := address
+	if a, err := netip.ParseAddr(address); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			key = p.String()
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.lastSweep) >= verifyWindow {
+		l.lastSweep = now
+		for k, times := range l.seen {
+			if len(recentLookups(times, now)) == 0 {
+				delete(l.seen, k)
+			}
+		}
+	}
+	times := recentLookups(l.seen[key], now)
+	if len(times) >= verifyLimit {
+		l.seen[key] = times
+		return times[0].Add(verifyWindow).Sub(now)
+	}
+	l.seen[key] = append(times, now)
+	return 0
+}
+
+func recentLookups(times []time.Time, now time.Time) []time.Time {
+	i := 0
+	for i < len(times) && now.Sub(times[i]) >= verifyWindow {
+		i++
+	}
+	return times[i:]
+}

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+var errBadForm = problem.New(http.StatusBadRequest, "bad_request", "The form could not be read. Reload the page and try again.")
+
+// registerProblem re-renders the register with err in the error summary when the trainer
+// can act on it; anything else becomes the error page.
+func (h *Handler) registerProblem(c *gin.Context, s course.Session, err error, form map[string]string, chosen map[int64]string) {
+	if pe := h.correctable(c, err); pe != nil {
+		h.attendanceView(c, s, pe.Status, pe, form, chosen)
+	}
+}
+
+// registerWritable refuses, before anything is written, a change the register cannot
+// take now. The domain checks again inside its transaction; checking here too means a
+// walk-in's account is not created for a change that would then be refused, and a form
+// of several marks is not half saved.
+func (h *Handler) registerWritable(s course.Session, reg attendance.Register) error {
+	switch {
+	case s.IsCancelled():
+		return attendance.ErrSessionCancelled
+	case h.Now().Before(s.StartsAt):
+		return attendance.ErrNotStarted
+	case reg.Locked():
+		return attendance.ErrRegisterLocked
+	}
+	return nil
+}
+
+// markChoices reads the mark-{booking id} radios. A blank value means "not given"; a
+// booking that is not on this register, or a value that is not a mark, is an error.
+func markChoices(c *gin.Context, reg attendance.Register) (map[int64]string, error) {
+	if err := c.Request.ParseForm(); err != nil {
+		return nil, errBadForm
+	}
+	names := make(map[int64]string, len(reg.Entries))
+	for _, e := range reg.Entries {
+		names[e.BookingID] = e.Name
+	}
+	chosen := map[int64]string{}
+	v := problem.Validation{}
+	for key, values := range c.Request.PostForm {
+		rest, ok := strings.CutPrefix(key, "mark-")
+		if !ok {
+			continue
+		}
+		id, err := strconv.ParseInt(rest, 10, 64)
+		name, onRegister := names[id]
+		if err != nil || !onRegister {
+			v.Add("marks", "Someone in the form is not on this register. Reload the page and try again")
+			continue
+		}
+		value := values[len(values)-1]
+		switch m := attendance.Mark(value); {
+		case value == "":
+		case len(values) > 1 || !m.Valid():
+			v.Add(key, "Choose attended, partly attended or did not attend for "+name)
+		default:
+			chosen[id] = value
+		}
+	}
+	return chosen, v.Err()
+}
+
+// registerSave records every mark in the form that differs from the stored one.
+func (h *Handler) registerSave(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	reg, err := h.Attendance.Load(ctx, s.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	chosen, err := markChoices(c, reg)
+	if err == nil {
+		err = h.registerWritable(s, reg)
+	}
+	if err != nil {
+		h.registerProblem(c, s, err, nil, chosen)
+		return
+	}
+	marks := make(map[int64]attendance.Mark, len(chosen))
+	for id, m := range chosen {
+		marks[id] = attendance.Mark(m)
+	}
+	changed, err := h.Attendance.SetMarks(ctx, s.ID, marks, httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.registerProblem(c, s, err, nil, chosen)
+		return
+	}
+	msg := "There were no changes to save"
+	if changed > 0 {
+		msg = "Attendance saved for " + plural(changed, "person", "people")
+	}
+	h.redirect(c, registerPath(s.ID), msg)
+}
+
+// registerMarkAll marks everyone not yet marked as attended.
+func (h *Handler) registerMarkAll(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	n, err := h.Attendance.MarkEveryoneAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.registerProblem(c, s, err, nil, nil)
+		return
+	}
+	msg := "Everyone was already marked"
+	if n > 0 {
+		msg = fmt.Sprintf("%s marked as attended. Change anyone who did not attend, then submit the register",
+			plural(n, "person", "people"))
+	}
+	h.redirect(c, registerPath(s.ID), msg)
+}
+
+var walkInFields = []string{"email", "name", "organisation_id", "job_title"}
+
+// registerWalkIn adds someone who came without a booking, as attended: an existing
+// account by its email, or a new account (without a password) for someone new.
+func (h *Handler) registerWalkIn(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	form := formValues(c, walkInFields...)
+	refuse := func(err error) { h.registerProblem(c, s, err, form, nil) }
+	v := problem.Validation{}
+	email := strings.TrimSpace(form["email"])
+	if email == "" {
+		v.Add("email", "Enter the email address of the person who came")
+	}
+	var orgID int64
+	if o := strings.TrimSpace(form["organisation_id"]); o != "" {
+		id, err := strconv.ParseInt(o, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("organisation_id", "Choose their organisation from the list")
+		}
+		orgID = id
+	}
+	if err := v.Err(); err != nil {
+		refuse(err)
+		return
+	}
+	reg, err := h.Attendance.Load(ctx, s.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if err := h.registerWritable(s, reg); err != nil {
+		refuse(err)
+		return
+	}
+	existing, err := h.Accounts.UserByEmail(ctx, email)
+	switch {
+	case isNotFound(err):
+		existing = nil
+	case err != nil:
+		h.fail(c, err)
+		return
+	}
+	waiting := false
+	if existing != nil {
+		e, ok, err := h.Bookings.LiveBookingFor(ctx, s.ID, existing.ID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		waiting = ok && e.Status == booking.Waitlisted
+	}
+	_, err = h.Attendance.AddWalkIn(ctx, attendance.WalkIn{
+		SessionID: s.ID, Email: email, Name: form["name"], JobTitle: form["job_title"],
+		OrganisationID: orgID, ActorID: httpx.CurrentUser(c).ID,
+	})
+	if err != nil {
+		refuse(theirFields(err))
+		return
+	}
+	h.redirect(c, registerPath(s.ID), walkInMessage(existing, strings.TrimSpace(form["name"]), waiting))
+}
+
+func walkInMessage(existing *account.User, name string, waiting bool) string {
+	switch {
+	case existing == nil:
+		return "We created an account for " + name + " and added them to the register as attended. " +
+			"They can set a password with \"Forgotten your password?\" on the sign-in page"
+	case waiting:
+		return existing.Name + " was on the waiting list and is now on the register as attended"
+	}
+	return existing.Name + " is on the register as attended"
+}
+
+// theirFields rewords account messages written for people signing up ("Enter your full
+// name") for the trainer filling in the walk-in form ("Enter their full name").
+func theirFields(err error) error {
+	pe, ok := err.(*problem.Error)
+	if !ok || len(pe.Fields) == 0 {
+		return err
+	}
+	out := *pe
+	out.Fields = make(map[string]string, len(pe.Fields))
+	for k, msg := range pe.Fields {
+		msg = strings.ReplaceAll(msg, "Enter your ", "Enter their ")
+		msg = strings.ReplaceAll(msg, "Choose your ", "Choose their ")
+		out.Fields[k] = msg
+	}
+	return &out
+}
+
+// registerSubmit locks the register and issues certificates to those who attended.
+func (h *Handler) registerSubmit(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	out, err := h.Attendance.Submit(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.registerProblem(c, s, err, nil, nil)
+		return
+	}
+	h.redirect(c, registerPath(s.ID), submittedMessage(out))
+}
+
+func submittedMessage(out attendance.Outcome) string {
+	parts := []string{"Register submitted and locked"}
+	if out.Issued > 0 {
+		parts = append(parts, plural(out.Issued, "certificate", "certificates")+" issued by email")
+	}
+	if out.Awaiting > 0 {
+		parts = append(parts, plural(out.Awaiting, "person has", "people have")+
+			" been asked for their evaluation first: their certificates follow when they send it")
+	}
+	if out.Withdrawn > 0 {
+		parts = append(parts, plural(out.Withdrawn, "certificate", "certificates")+
+			" withdrawn because attendance was corrected")
+	}
+	return strings.Join(parts, ". ")
+}
+
+// registerReopen unlocks a submitted register (admins only) so it can be corrected.
+func (h *Handler) registerReopen(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	form := formValues(c, "reason")
+	if err := h.Attendance.Reopen(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID, form["reason"]); err != nil {
+		h.registerProblem(c, s, err, form, nil)
+		return
+	}
+	h.redirect(c, registerPath(s.ID), "Register reopened. Correct it, then submit it again")
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
+)
+
+// registerRegisterRoutes adds the trainers' attendance registers. The role check lets
+// trainers and admins in; which sessions a trainer may open is checked per request by
+// registerSession.
+func (h *Handler) registerRegisterRoutes(r *httpx.Router) {
+	trainer := httpx.Roles(account.Trainer, account.Admin)
+	r.Handle(http.MethodGet, "/trainer/sessions", trainer, h.trainerSessions)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register", trainer, h.attendancePage)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register.csv", trainer, h.registerCSV)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet", trainer, h.signInSheet)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet.pdf", trainer, h.signInSheetPDF)
+	r.Handle(http.MethodPost, "/admin/sessions/:id/register/reopen", httpx.Roles(account.Admin), h.registerReopen)
+}
+
+// registerSession loads the session named in the path for someone allowed to run its
+// register: one of its trainers, or an admin. Anyone else gets the same "not found" as
+// for an id that does not exist, so ids of other trainers' sessions are not confirmed.
+func (h *Handler) registerSession(c *gin.Context) (course.Session, bool) {
+	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return course.Session{}, false
+	}
+	s, err := h.Courses.Session(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return s, false
+	}
+	if me := httpx.CurrentUser(c); !me.IsAdmin() && !s.HasTrainer(me.ID) {
+		h.fail(c, problem.NotFound)
+		return course.Session{}, false
+	}
+	return s, true
+}
+
+func registerPath(id int64) string {
+	return "/trainer/sessions/" + strconv.FormatInt(id, 10) + "/register"
+}
+
+// attendanceRow is one person on the register page, with the mark its radios show.
+type attendanceRow struct {
+	attendance.Entry
+	Field  string // the radio group's name: mark-{booking id}
+	Chosen string // the mark shown: what was just sent after an error, else the stored one
+}
+
+type attendanceData struct {
+	Session   course.Session
+	Register  attendance.Register
+	Rows      []attendanceRow
+	Started   bool
+	Editable  bool // started, open and not cancelled
+	StartsAt  string
+	IsAdmin   bool
+	Orgs      []account.Organisation
+	Attended  int
+	Partial   int
+	Absent    int
+	Unmarked  int
+	ChosenOrg int64
+}
+
+// attendancePage shows the register: marks can be recorded once the session has started
+// and until the register is submitted.
+func (h *Handler) attendancePage(c *gin.Context) {
+	s, ok := h.registerSession(c)
+	if !ok {
+		return
+	}
+	h.attendanceView(c, s, http.StatusOK, nil, nil, nil)
+}
+
+// attendanceView renders the register page. After a refused change it shows pe in the
+// error summary, the submitted walk-in or reopen fields (form) and the marks that were
+// sent (chosen), so nothing typed is lost.
+func (h *Handler) attendanceView(c *gin.Context, s course.Session, status int, pe *problem.Error,
+	form map[string]string, chosen map[int64]string) {
+	ctx := c.Request.Context()
+	reg, err := h.Attendance.Load(ctx, s.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	now := h.Now()
+	d := attendanceData{
+		Session: s, Register: reg, Started: !now.Before(s.StartsAt),
+		StartsAt: clockTime(s.StartsAt) + " on " + longDate(s.StartsAt),
+		IsAdmin:  httpx.CurrentUser(c).IsAdmin(),
+		Attended: reg.Count(attendance.Attended), Partial: reg.Count(attendance.Partial),
+		Absent: reg.Count(attendance.Absent), Unmarked: reg.Unmarked(),
+	}
+	d.Editable = d.Started && !reg.Locked() && !s.IsCancelled()
+	for _, e := range reg.Entries {
+		row := attendanceRow{Entry: e, Field: markField(e.BookingID), Chosen: string(e.Mark)}
+		if m, ok := chosen[e.BookingID]; ok {
+			row.Chosen = m
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	if d.Editable {
+		if d.Orgs, err = h.Accounts.Organisations(ctx); err != nil {
+			h.fail(c, err)
+			return
+		}
+		d.ChosenOrg, _ = strconv.ParseInt(form["organisation_id"], 10, 64)
+	}
+	h.page(c, status, "trainer-register", Page{Title: "Register: " + s.CourseTitle, Problem: pe, Form: form, Data: d})
+}
+
+func markField(bookingID int64) string { return "mark-" + strconv.FormatInt(bookingID, 10) }
