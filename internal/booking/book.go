@@ -48,11 +48,7 @@ func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 	var res Result
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		if res, err = s.bookTx(ctx, tx, req); err != nil || res.Booking.Status != Waitlisted {
-			return err
-		}
-		// Read inside the transaction, so a booking is never reported with an error.
-		res.Booking.WaitlistPosition, err = waitlistPosition(ctx, tx, res.Booking.ID)
+		res, err = s.bookTx(ctx, tx, req)
 		return err
 	})
 	if err != nil {
@@ -129,7 +125,10 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	if status == Waitlisted {
 		kind = outbox.WaitlistJoined
 	}
-	if err := outbox.EnqueueBookingTx(ctx, tx, kind, id, outbox.Options{ByOrganiser: req.ActorID != req.UserID}, now); err != nil {
+	// The message's snapshot reads the waiting-list position inside this transaction, so
+	// the answer and the email agree and a booking is never reported with an error.
+	snap, err := outbox.SnapshotAndEnqueueTx(ctx, tx, kind, id, outbox.Options{ByOrganiser: req.ActorID != req.UserID}, now)
+	if err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -139,5 +138,5 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 		}
 	}
 	return Result{Booking: Booking{ID: id, SessionID: req.SessionID, UserID: req.UserID, Status: status,
-		CreatedAt: now, UpdatedAt: now}}, nil
+		WaitlistPosition: snap.WaitlistPosition, CreatedAt: now, UpdatedAt: now}}, nil
 }

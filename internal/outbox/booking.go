@@ -22,9 +22,16 @@ type Options struct {
 // EnqueueBookingTx snapshots a booking inside the caller's transaction and queues the
 // message of the given kind to its holder. Session mail expires when the session starts.
 func EnqueueBookingTx(ctx context.Context, tx *sql.Tx, kind Kind, bookingID int64, opt Options, now time.Time) error {
+	_, err := SnapshotAndEnqueueTx(ctx, tx, kind, bookingID, opt, now)
+	return err
+}
+
+// SnapshotAndEnqueueTx is EnqueueBookingTx that also returns the snapshot, so a caller
+// needing the same facts (a waiting-list position) does not read them twice.
+func SnapshotAndEnqueueTx(ctx context.Context, tx *sql.Tx, kind Kind, bookingID int64, opt Options, now time.Time) (BookingSnapshot, error) {
 	if opt.BumpSequence {
 		if _, err := tx.ExecContext(ctx, `UPDATE bookings SET ical_sequence = ical_sequence + 1 WHERE id = ?`, bookingID); err != nil {
-			return err
+			return BookingSnapshot{}, err
 		}
 	}
 	s := BookingSnapshot{BookingID: bookingID, ByOrganiser: opt.ByOrganiser, Reason: opt.Reason,
@@ -41,10 +48,10 @@ func EnqueueBookingTx(ctx context.Context, tx *sql.Tx, kind Kind, bookingID int6
 		Scan(&s.SessionID, &s.CourseID, &s.UID, &s.Sequence, &userID, &s.PersonName, &s.PersonEmail, &s.CourseTitle,
 			&s.CourseSummary, &starts, &ends, &s.Online, &s.Venue, &s.OnlineURL, &s.WaitlistPosition)
 	if err != nil {
-		return err
+		return BookingSnapshot{}, err
 	}
 	s.StartsAt, s.EndsAt = starts.T, ends.T
 	_, err = EnqueueTx(ctx, tx, Row{Kind: kind, UserID: userID, BookingID: bookingID, SessionID: s.SessionID,
 		ToEmail: s.PersonEmail, ToName: s.PersonName, Payload: Payload{Booking: &s}, ExpiresAt: s.StartsAt}, now)
-	return err
+	return s, err
 }
