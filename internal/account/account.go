@@ -33,6 +33,7 @@ type User struct {
 	Email            string
 	Name             string
 	JobTitle         string
+	Team             string // for managers' filters; may be empty
 	OrganisationID   int64
 	OrganisationName string
 	Active           bool

@@ -18,6 +18,7 @@ type NewUser struct {
 	Email          string
 	Name           string
 	JobTitle       string
+	Team           string
 	OrganisationID int64
 	Password       string // empty: the account cannot sign in until a password is set
 	Roles          []Role
@@ -61,6 +62,8 @@ func (n *NewUser) validate() error {
 	} else if !ValidEmail(n.Email) {
 		v.Add("email", "Enter an email address in the correct format, like name@example.org")
 	}
+	n.Team = strings.TrimSpace(n.Team)
+	v.CheckLine("team", n.Team, "Team", 200)
 	if utf8.RuneCountInString(n.JobTitle) > 200 {
 		v.Add("job_title", "Job title must be 200 characters or fewer")
 	} else if hasControl(n.JobTitle) {
@@ -106,8 +109,8 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 		if orgExists == 0 {
 			return problem.Validation{"organisation_id": "Choose your organisation"}.Err()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, job_title, organisation_id, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, n.Email, n.Name, n.JobTitle, n.OrganisationID, hash, store.FormatTime(s.Now()))
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, n.Email, n.Name, n.JobTitle, n.Team, n.OrganisationID, hash, store.FormatTime(s.Now()))
 		if store.IsConstraint(err) {
 			return ErrEmailTaken
 		}
@@ -181,14 +184,14 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	})
 }
 
-const userColumns = `u.id, u.email, u.name, u.job_title, u.organisation_id, o.name, u.active, u.created_at,
+const userColumns = `u.id, u.email, u.name, u.job_title, u.team, u.organisation_id, o.name, u.active, u.created_at,
 	COALESCE((SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id), '')`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var created store.Time
 	var roles string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.JobTitle, &u.OrganisationID, &u.OrganisationName,
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.JobTitle, &u.Team, &u.OrganisationID, &u.OrganisationName,
 		&u.Active, &created, &roles); err != nil {
 		return nil, store.Classify(err)
 	}

@@ -28,4 +28,5 @@ func (h *Handler) register(r *httpx.Router) {
 
 	h.registerRegisterAPI(r)
 	h.registerRecordAPI(r)
+	h.registerReportAPI(r)
 }

@@ -36,7 +36,7 @@ type sessionState struct {
 func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error) {
 	st := sessionState{id: id}
 	var starts, closes, cutoff store.Time
-	err := tx.QueryRowContext(ctx, `SELECT s.status, c.status, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
+	err := tx.QueryRowContext(ctx, `SELECT s.status, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'unapproved' END, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
 		s.capacity, s.confirmed_count,
 		(SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
 		  WHERE b.session_id = s.id AND b.status = 'waitlisted')

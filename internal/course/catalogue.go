@@ -74,7 +74,7 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 	if q.HasPlaces {
 		on = append(on, "s.confirmed_count < s.capacity")
 	}
-	where := []string{"c.status = 'published'"}
+	where := []string{"c.status = 'published'", "c.approval = 'approved'"}
 	var whereArgs []any
 	for _, w := range searchWords(q.Words) {
 		like := "%" + escapeLike(w) + "%"
@@ -106,7 +106,8 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 		var l Listing
 		var topics, next string
 		if err := rows.Scan(&l.ID, &l.Title, &l.Summary, &l.Description, &l.Audience, &l.DurationMinutes,
-			&l.ProviderID, &l.ProviderName, &l.ValidityMonths, &l.Status, &l.RequiresEvaluation, &topics,
+			&l.ProviderID, &l.ProviderName, &l.ValidityMonths, &l.Status, &l.RequiresEvaluation, &l.Approval,
+			&l.ApprovalNote, &l.ManagerApproval, &l.ApprovalHoldDays, &l.ChargeDNAPence, &l.ChargeLatePence, &topics,
 			&l.Sessions, &next, &l.PlacesLeft); err != nil {
 			return nil, err
 		}

@@ -41,7 +41,31 @@ type Course struct {
 	// RequiresEvaluation holds the certificate back until the person has sent the
 	// post-course evaluation.
 	RequiresEvaluation bool
+	// Approval is whether the partnership has approved a partner's course: only
+	// approved, published courses are listed and bookable.
+	Approval     Approval
+	ApprovalNote string
+	// ManagerApproval asks the person's manager to approve each booking;
+	// ApprovalHoldDays holds a place meanwhile (0: no place is held).
+	ManagerApproval  bool
+	ApprovalHoldDays int
+	// Charges for not attending, or cancelling late, in pence; 0: none.
+	ChargeDNAPence  int64
+	ChargeLatePence int64
 }
+
+// Approval states of a course.
+type Approval string
+
+// A partner's new course is pending until an admin approves it.
+const (
+	Approved Approval = "approved"
+	Pending  Approval = "pending"
+	Rejected Approval = "rejected"
+)
+
+// Live reports whether the course shows in the catalogue and can be booked.
+func (c Course) Live() bool { return c.Status == Published && c.Approval == Approved }
 
 // Duration renders the length in plain English ("3 hours 30 minutes").
 func (c Course) Duration() string { return HumanDuration(c.DurationMinutes) }
@@ -87,6 +111,12 @@ type CourseInput struct {
 	Topics          []string
 	// RequiresEvaluation: see Course.
 	RequiresEvaluation bool
+	ManagerApproval    bool
+	ApprovalHoldDays   int
+	ChargeDNAPence     int64
+	ChargeLatePence    int64
+	// Approval defaults to approved; partner courses pass Pending.
+	Approval Approval
 }
 
 func (in *CourseInput) validate() error {
@@ -116,6 +146,22 @@ func (in *CourseInput) validate() error {
 		in.Status = Draft
 	default:
 		v.Add("status", "Choose draft, published or archived")
+	}
+	switch in.Approval {
+	case "":
+		in.Approval = Approved
+	case Approved, Pending, Rejected:
+	default:
+		v.Add("approval", "Choose approved, pending or rejected")
+	}
+	if in.ApprovalHoldDays < 0 || in.ApprovalHoldDays > 60 {
+		v.Add("approval_hold_days", "Enter how many days to hold a place while the manager decides, from 0 to 60")
+	}
+	if in.ChargeDNAPence < 0 || in.ChargeDNAPence > 100000_00 {
+		v.Add("charge_dna_pence", "Enter a charge for not attending from £0 to £100,000")
+	}
+	if in.ChargeLatePence < 0 || in.ChargeLatePence > 100000_00 {
+		v.Add("charge_late_pence", "Enter a charge for late cancellation from £0 to £100,000")
 	}
 	seen := map[string]bool{}
 	var topics []string
@@ -156,10 +202,12 @@ func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, erro
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
-			provider_organisation_id, validity_months, status, requires_evaluation, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			provider_organisation_id, validity_months, status, requires_evaluation, approval, manager_approval,
+			approval_hold_days, charge_dna_pence, charge_late_pence, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
-			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, now, now)
+			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.ManagerApproval,
+			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, now, now)
 		if err != nil {
 			return err
 		}
@@ -182,9 +230,11 @@ func (s *Service) UpdateCourse(ctx context.Context, id int64, in CourseInput) er
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE courses SET title=?, summary=?, description=?, audience=?,
 			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, requires_evaluation=?,
+			approval=?, manager_approval=?, approval_hold_days=?, charge_dna_pence=?, charge_late_pence=?,
 			updated_at=? WHERE id=?`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
-			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, store.FormatTime(s.Now()), id)
+			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.ManagerApproval,
+			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, store.FormatTime(s.Now()), id)
 		if err != nil {
 			return err
 		}
@@ -226,14 +276,16 @@ const topicSeparator = "|"
 
 const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.duration_minutes,
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
-	c.requires_evaluation,
+	c.requires_evaluation, c.approval, c.approval_note, c.manager_approval, c.approval_hold_days,
+	c.charge_dna_pence, c.charge_late_pence,
 	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var c Course
 	var topics string
 	err := row.Scan(&c.ID, &c.Title, &c.Summary, &c.Description, &c.Audience, &c.DurationMinutes,
-		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &c.RequiresEvaluation, &topics)
+		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &c.RequiresEvaluation, &c.Approval,
+		&c.ApprovalNote, &c.ManagerApproval, &c.ApprovalHoldDays, &c.ChargeDNAPence, &c.ChargeLatePence, &topics)
 	if topics != "" {
 		c.Topics = strings.Split(topics, topicSeparator)
 	}
@@ -280,7 +332,7 @@ func (s *Service) Topics(ctx context.Context) ([]string, error) {
 
 func (s *Service) loadTopics(ctx context.Context) ([]string, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT t.topic FROM course_topics t
-		JOIN courses c ON c.id = t.course_id WHERE c.status = 'published' ORDER BY t.topic`)
+		JOIN courses c ON c.id = t.course_id WHERE c.status = 'published' AND c.approval = 'approved' ORDER BY t.topic`)
 	if err != nil {
 		return nil, store.Classify(err)
 	}

@@ -99,7 +99,10 @@ func (s Session) BookingState(now time.Time) (open bool, reason string) {
 	return true, ""
 }
 
-const sessionColumns = `s.id, s.course_id, c.title, c.status, COALESCE(c.provider_organisation_id, 0),
+// sessionColumns reads a course awaiting approval as a draft: like a draft, it is hidden
+// from the public and cannot be booked.
+const sessionColumns = `s.id, s.course_id, c.title, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'draft' END,
+	COALESCE(c.provider_organisation_id, 0),
 	s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.capacity, s.confirmed_count,
 	(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'),
 	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason,

@@ -70,9 +70,25 @@ type kindInfo struct {
 	evaluation bool
 	// certificate is an issued certificate (CertificateSnapshot), sent with its PDF.
 	certificate bool
+	// build words a kind with its own payload (outbox.Payload.Data): manager digests,
+	// approval requests. Its templates read view.Extra.
+	build func(r *Renderer, e outbox.Envelope) (view, []mail.Attachment, error)
 }
 
-var kinds = map[outbox.Kind]kindInfo{
+// kinds is every message the renderer knows; each group lives beside its own code.
+var kinds = mergeKinds(coreKinds, digestKinds, approvalKinds)
+
+func mergeKinds(groups ...map[outbox.Kind]kindInfo) map[outbox.Kind]kindInfo {
+	all := map[outbox.Kind]kindInfo{}
+	for _, g := range groups {
+		for k, v := range g {
+			all[k] = v
+		}
+	}
+	return all
+}
+
+var coreKinds = map[outbox.Kind]kindInfo{
 	outbox.BookingConfirmed:         {calendar: calendar.MethodRequest, joinLink: true},
 	outbox.WaitlistJoined:           {},
 	outbox.Promoted:                 {calendar: calendar.MethodRequest, joinLink: true},
@@ -170,6 +186,8 @@ func (r *Renderer) Render(e outbox.Envelope) (mail.Message, error) {
 	var attachments []mail.Attachment
 	var err error
 	switch {
+	case info.build != nil:
+		v, attachments, err = info.build(r, e)
 	case info.reset:
 		v, err = r.resetView(e)
 	case info.certificate:
@@ -238,6 +256,7 @@ type view struct {
 	Reason      string // why the session was cancelled; may be several lines
 	Changes     string // "the date or time and the venue"
 	Lead        string // reminders: "tomorrow", "in 3 days" or ""
+	Extra       any    // a kind's own data, for kinds with a build function
 	Cancelled   bool   // the calendar event is being cancelled
 
 	ResetURL string

@@ -98,6 +98,9 @@ type Payload struct {
 	Booking     *BookingSnapshot     `json:"booking,omitempty"`
 	Reset       *ResetSnapshot       `json:"reset,omitempty"`
 	Certificate *CertificateSnapshot `json:"certificate,omitempty"`
+	// Data is a kind's own snapshot (a manager's digest, an approval request), encoded
+	// by the package that queues it and read by the renderer.
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // Row is a message to enqueue.

@@ -131,6 +131,10 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerEmailLogRoutes(r)
 	h.registerRegisterRoutes(r)
 	h.registerRecordRoutes(r)
+	h.registerPartnerRoutes(r)
+	h.registerManagerRoutes(r)
+	h.registerReportRoutes(r)
+	h.registerApprovalRoutes(r)
 }
 
 func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }

@@ -1,0 +1,4 @@
+package server_test
+
+// reportPolicies are the reporting endpoints.
+var reportPolicies = map[string]string{}
