@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/mail"
 	"github.com/traininghub/traininghub/internal/notify"
 	"github.com/traininghub/traininghub/internal/outbox"
@@ -24,12 +26,16 @@ type mailSettings struct {
 	smtpTLS   string
 	from      string
 	reminders string
+	digest    string // "on" or "off": the managers' weekly digest
 }
 
-// mailer is the outbox worker and reminder scheduler running inside serve.
+// mailer is the outbox worker and the schedulers (reminders, approval holds, managers'
+// digests) running inside serve.
 type mailer struct {
 	worker    *outbox.Worker
 	reminders *outbox.Reminders
+	approvals *approval.Expiry    // releases places held past their hold; closes lapsed requests
+	digests   *compliance.Digests // the managers' weekly digest; nil when switched off
 	wg        sync.WaitGroup
 }
 
@@ -82,6 +88,10 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 			return nil, fmt.Errorf("TRAININGHUB_REMINDERS: %w", err)
 		}
 	}
+	digests, err := newDigests(s.digest, db, now, log)
+	if err != nil {
+		return nil, err
+	}
 	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName, Partnership: partnership,
 		OrganizerName: from.Name, OrganizerEmail: from.Address, UIDHost: host})
 	if err != nil {
@@ -91,14 +101,22 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer,
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
+		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
+		digests:   digests,
 	}, nil
 }
 
-// start runs the worker and the reminders until ctx ends.
+// start runs the worker, the reminders, the approval holds and (unless switched off) the
+// managers' digests until ctx ends.
 func (m *mailer) start(ctx context.Context) {
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go func() { defer m.wg.Done(); m.worker.Run(ctx) }()
 	go func() { defer m.wg.Done(); m.reminders.Run(ctx, time.Minute) }()
+	go func() { defer m.wg.Done(); m.approvals.Run(ctx, time.Minute) }()
+	if m.digests != nil {
+		m.wg.Add(1)
+		go func() { defer m.wg.Done(); m.digests.Run(ctx, time.Minute) }()
+	}
 }
 
 // wait returns once a send in flight has finished and its outcome is recorded.

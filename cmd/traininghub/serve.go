@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&ms.smtpTLS, "smtp-tls", "mandatory", "STARTTLS policy: mandatory, opportunistic, none, or implicit (TLS on 465)")
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
+	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -39,6 +39,8 @@ type User struct {
 	Active           bool
 	Roles            []Role
 	CreatedAt        time.Time
+	// PasswordChangedAt ends sign-in sessions that began earlier; zero: never changed.
+	PasswordChangedAt time.Time
 }
 
 // Has reports whether the user holds role r.
@@ -49,6 +51,12 @@ func (u *User) IsAdmin() bool { return u.Has(Admin) }
 
 // IsTrainer is a template-friendly Has(Trainer), for the "My sessions" link.
 func (u *User) IsTrainer() bool { return u.Has(Trainer) }
+
+// IsManager is a template-friendly Has(Manager), for the "My staff" link.
+func (u *User) IsManager() bool { return u.Has(Manager) }
+
+// IsPartner is a template-friendly Has(Partner), for the "Partner" link.
+func (u *User) IsPartner() bool { return u.Has(Partner) }
 
 // Service reads and writes accounts.
 type Service struct {

@@ -149,7 +149,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		} else if n != 1 {
 			return ErrResetLinkInvalid
 		}
-		res, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND active = 1`, hash, u.ID)
+		res, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ? AND active = 1`,
+			hash, store.FormatTime(s.Now()), u.ID)
 		if err != nil {
 			return err
 		}

@@ -179,23 +179,33 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`,
+			hash, store.FormatTime(s.Now()), userID)
 		return err
 	})
 }
 
 const userColumns = `u.id, u.email, u.name, u.job_title, u.team, u.organisation_id, o.name, u.active, u.created_at,
+	COALESCE(u.password_changed_at, ''),
 	COALESCE((SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id), '')`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var created store.Time
 	var roles string
+	var changed string
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.JobTitle, &u.Team, &u.OrganisationID, &u.OrganisationName,
-		&u.Active, &created, &roles); err != nil {
+		&u.Active, &created, &changed, &roles); err != nil {
 		return nil, store.Classify(err)
 	}
 	u.CreatedAt = created.T
+	if changed != "" {
+		t, err := store.ParseTime(changed)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordChangedAt = t
+	}
 	for _, r := range AllRoles { // keep a stable order
 		if strings.Contains(","+roles+",", ","+string(r)+",") {
 			u.Roles = append(u.Roles, r)

@@ -55,6 +55,12 @@ func (h *Handler) book(c *gin.Context) {
 			return
 		}
 	}
+	// Manager approval hook (approval.go): asking for oneself on a course that needs a
+	// manager's approval makes a request (202), not a booking. Admins booking someone
+	// else book directly.
+	if person.ID == actor.ID && h.requestApproval(c, sessionID, person) {
+		return
+	}
 	res, err := h.Bookings.Book(ctx, booking.Request{
 		SessionID: sessionID, UserID: person.ID, ActorID: actor.ID,
 		IdempotencyKey: c.GetHeader(IdempotencyHeader),

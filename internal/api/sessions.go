@@ -47,9 +47,11 @@ func (h *Handler) linkVisibility(c *gin.Context) (links, error) {
 }
 
 // visible reports whether the caller may see a session at all: sessions of courses that
-// are not published exist only for admins.
+// are not live exist only for admins and for the partner organisation that delivers them.
 func visible(c *gin.Context, s course.Session) bool {
-	return s.CourseStatus == course.Published || httpx.CurrentUser(c).IsAdmin()
+	u := httpx.CurrentUser(c)
+	return s.CourseStatus == course.Published || u.IsAdmin() ||
+		(u.IsPartner() && s.ProviderID != 0 && s.ProviderID == u.OrganisationID)
 }
 
 // listSessions lists sessions in start order. Without from, sessions that have not yet

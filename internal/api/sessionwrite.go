@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,7 +11,43 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
 )
+
+// scope is whose sessions the caller may schedule and change: an admin's are anyone's; a
+// training partner's are those of courses their organisation delivers (orgID from their
+// account; 0, which matches no course, when their organisation is not a training partner).
+type scope struct {
+	partner bool
+	orgID   int64
+}
+
+func (h *Handler) sessionScope(c *gin.Context) (scope, error) {
+	u := httpx.CurrentUser(c)
+	if u.IsAdmin() {
+		return scope{}, nil
+	}
+	org, ok, err := h.Accounts.PartnerOrganisation(c.Request.Context(), u)
+	if err != nil || !ok {
+		return scope{partner: true}, err
+	}
+	return scope{partner: true, orgID: org.ID}, nil
+}
+
+// checkSession refuses a partner a session of a course that is not their organisation's,
+// with the same 404 as for a session that does not exist. It runs before the body is
+// read, so nothing about another partner's session shows through validation errors.
+func (h *Handler) checkSession(c *gin.Context, sc scope, id int64) error {
+	if !sc.partner {
+		return nil
+	}
+	_, err := h.Courses.PartnerSession(c.Request.Context(), sc.orgID, id)
+	return err
+}
+
+// errNotYourCourse answers a partner's course_id that is not one of their organisation's
+// courses, whether it exists or not, so other partners' course ids are not confirmed.
+var errNotYourCourse = problem.Validation{"course_id": "Choose one of your organisation's courses"}.Err()
 
 // sessionFields are the settable parts of a session. Pointers tell "not sent" from a
 // zero value, which PATCH needs.
@@ -44,8 +81,15 @@ func (f sessionFields) times(v problem.Validation) parsedTimes {
 	}
 }
 
-// createSession schedules a session; the domain validates and answers 422 with fields.
+// createSession schedules a session; the domain validates and answers 422 with fields. A
+// partner may schedule sessions of their organisation's courses only (any other course_id
+// is a 422 on course_id, the same as one that does not exist).
 func (h *Handler) createSession(c *gin.Context) {
+	sc, err := h.sessionScope(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	var body createSessionBody
 	if err := decodeJSON(c, &body, false); err != nil {
 		h.fail(c, err)
@@ -81,7 +125,15 @@ func (h *Handler) createSession(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	id, err := h.Courses.CreateSession(ctx, in)
+	var id int64
+	if sc.partner {
+		id, err = h.Courses.CreatePartnerSession(ctx, sc.orgID, in)
+		if errors.Is(err, store.ErrNotFound) {
+			err = errNotYourCourse
+		}
+	} else {
+		id, err = h.Courses.CreateSession(ctx, in)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -98,9 +150,18 @@ func (h *Handler) createSession(c *gin.Context) {
 // updateSession changes only the fields sent. Moving starts_at moves ends_at,
 // booking_closes_at and cancel_cutoff_at by the same amount unless they are sent too, so
 // a rescheduled session keeps its length and its deadlines relative to the start. Raising
-// capacity promotes from the waiting list (in the domain's transaction).
+// capacity promotes from the waiting list (in the domain's transaction). A partner may
+// change only their organisation's sessions (others are 404) and not their trainers.
 func (h *Handler) updateSession(c *gin.Context) {
 	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sc, err := h.sessionScope(c)
+	if err == nil {
+		err = h.checkSession(c, sc, id)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -162,7 +223,13 @@ func (h *Handler) updateSession(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.Courses.UpdateSession(ctx, id, in, httpx.CurrentUser(c).ID); err != nil {
+	actor := httpx.CurrentUser(c).ID
+	if sc.partner {
+		err = h.Courses.UpdatePartnerSession(ctx, sc.orgID, id, in, actor)
+	} else {
+		err = h.Courses.UpdateSession(ctx, id, in, actor)
+	}
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -195,9 +262,18 @@ type cancelSessionBody struct {
 	Reason *string `json:"reason"`
 }
 
-// cancelSession cancels a session and every live booking on it.
+// cancelSession cancels a session and every live booking on it. A partner may cancel only
+// their organisation's sessions (others are 404), and must give a reason.
 func (h *Handler) cancelSession(c *gin.Context) {
 	id, err := httpx.ParamID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	sc, err := h.sessionScope(c)
+	if err == nil {
+		err = h.checkSession(c, sc, id)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -212,7 +288,13 @@ func (h *Handler) cancelSession(c *gin.Context) {
 		reason = *body.Reason
 	}
 	ctx := c.Request.Context()
-	if err := h.Courses.CancelSession(ctx, id, reason, httpx.CurrentUser(c).ID); err != nil {
+	actor := httpx.CurrentUser(c).ID
+	if sc.partner {
+		err = h.Courses.CancelPartnerSession(ctx, sc.orgID, id, reason, actor)
+	} else {
+		err = h.Courses.CancelSession(ctx, id, reason, actor)
+	}
+	if err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -144,7 +144,7 @@ func newMyBookingJSON(e booking.Entry) myBookingJSON {
 			StartsAt: e.StartsAt.UTC(), EndsAt: e.EndsAt.UTC(), Online: e.Online, Venue: e.Venue, Status: e.SessionStatus,
 		},
 	}
-	if e.Status == booking.Confirmed && e.OnlineURL != "" {
+	if e.Status == booking.Confirmed && !e.Held && e.OnlineURL != "" { // not for a place held for approval
 		link := e.OnlineURL
 		out.Session.OnlineURL = &link
 	}

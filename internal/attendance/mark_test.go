@@ -41,10 +41,11 @@ func TestSetMarkRefusals(t *testing.T) {
 			name: "on a cancelled session",
 			setup: func(t *testing.T, r *rig, sessionID int64, start time.Time) int64 {
 				b := r.book(t, sessionID, r.person(t))
-				r.Clock.Set(start.Add(time.Minute))
+				r.Clock.Set(start.Add(-time.Hour)) // cancelled before it began
 				if err := r.Courses.CancelSession(ctx, sessionID, "Trainer ill", r.Admin.ID); err != nil {
 					t.Fatal(err)
 				}
+				r.Clock.Set(start.Add(time.Minute))
 				return b.ID
 			},
 			mark: attendance.Attended,

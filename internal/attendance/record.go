@@ -21,6 +21,7 @@ type Completion struct {
 	Status             certificate.Status
 	CertificateCode    string // "" when none is issued (yet)
 	AwaitingEvaluation bool   // the certificate waits for the person's evaluation
+	Evaluated          bool   // the person has sent their evaluation
 }
 
 // CompletedLondon is the completion date as shown.
@@ -58,6 +59,7 @@ func (s *Service) Completions(ctx context.Context, userID int64) ([]Completion, 
 		}
 		c.Status = certificate.ExpiryStatus(c.ExpiresOn, now)
 		c.AwaitingEvaluation = needsEval && !evaluated && c.CertificateCode == ""
+		c.Evaluated = evaluated
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -155,18 +155,23 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 // CancelAllTx cancels every live booking of a session the organiser has cancelled and
 // tells each person: a calendar cancellation for places, a note for the waiting list.
 func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, reason string, now time.Time) ([]Booking, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, user_id, status FROM bookings
-		WHERE session_id = ? AND status IN ('confirmed', 'waitlisted') ORDER BY id`, sessionID)
+	// A place held for manager approval (hold.go) had no invite, so it gets no calendar
+	// CANCEL; the approval scheduler closes the request and tells the person.
+	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.user_id, b.status, `+heldSQL+` FROM bookings b
+		WHERE b.session_id = ? AND b.status IN ('confirmed', 'waitlisted') ORDER BY b.id`, sessionID)
 	if err != nil {
 		return nil, err
 	}
 	var affected []Booking
+	held := map[int64]bool{}
 	for rows.Next() {
 		b := Booking{SessionID: sessionID}
-		if err := rows.Scan(&b.ID, &b.UserID, &b.Status); err != nil {
+		var isHeld bool
+		if err := rows.Scan(&b.ID, &b.UserID, &b.Status, &isHeld); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		held[b.ID] = isHeld
 		affected = append(affected, b)
 	}
 	rows.Close()
@@ -180,6 +185,9 @@ func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, reas
 		}
 		if err := writeHistory(ctx, tx, b.ID, b.Status, Cancelled, actorID, ReasonSessionCancelled, stamp); err != nil {
 			return nil, err
+		}
+		if held[b.ID] {
+			continue
 		}
 		kind, opt := outbox.SessionCancelledWaitlist, outbox.Options{ByOrganiser: true, Reason: reason}
 		if b.Status == Confirmed {
@@ -196,8 +204,10 @@ func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, reas
 // its venue or link changed: an updated invite (same UID, higher SEQUENCE) for places, a
 // note for the waiting list. changes names what changed: "time", "venue", "link".
 func NotifySessionChangedTx(ctx context.Context, tx *sql.Tx, sessionID int64, changes []string, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, status FROM bookings
-		WHERE session_id = ? AND status IN ('confirmed', 'waitlisted') ORDER BY id`, sessionID)
+	// Places held for manager approval (hold.go) are left out: their invite, with the
+	// details of the moment, goes when a manager approves.
+	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.status FROM bookings b
+		WHERE b.session_id = ? AND b.status IN ('confirmed', 'waitlisted') AND NOT `+heldSQL+` ORDER BY b.id`, sessionID)
 	if err != nil {
 		return err
 	}

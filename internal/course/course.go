@@ -148,9 +148,7 @@ func (in *CourseInput) validate() error {
 		v.Add("status", "Choose draft, published or archived")
 	}
 	switch in.Approval {
-	case "":
-		in.Approval = Approved
-	case Approved, Pending, Rejected:
+	case "", Approved, Pending, Rejected: // "": approved when created, unchanged when edited
 	default:
 		v.Add("approval", "Choose approved, pending or rejected")
 	}
@@ -195,6 +193,9 @@ func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, erro
 	if err := in.validate(); err != nil {
 		return 0, err
 	}
+	if in.Approval == "" {
+		in.Approval = Approved
+	}
 	var id int64
 	now := store.FormatTime(s.Now())
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
@@ -230,10 +231,10 @@ func (s *Service) UpdateCourse(ctx context.Context, id int64, in CourseInput) er
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE courses SET title=?, summary=?, description=?, audience=?,
 			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, requires_evaluation=?,
-			approval=?, manager_approval=?, approval_hold_days=?, charge_dna_pence=?, charge_late_pence=?,
-			updated_at=? WHERE id=?`,
+			approval=CASE WHEN ? = '' THEN approval ELSE ? END, manager_approval=?, approval_hold_days=?,
+			charge_dna_pence=?, charge_late_pence=?, updated_at=? WHERE id=?`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
-			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.ManagerApproval,
+			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.Approval, in.ManagerApproval,
 			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, store.FormatTime(s.Now()), id)
 		if err != nil {
 			return err

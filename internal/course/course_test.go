@@ -227,3 +227,35 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestEditingKeepsApproval: an admin editing a partner's course awaiting approval does not
+// approve it by saving the form; only an explicit approval does.
+func TestEditingKeepsApproval(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	in := course.CourseInput{Title: "Modern slavery awareness", DurationMinutes: 120, Status: course.Published,
+		Approval: course.Pending}
+	id, err := env.Courses.CreateCourse(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Approval = "" // the admin form does not carry approval
+	in.Summary = "Edited by an admin"
+	if err := env.Courses.UpdateCourse(ctx, id, in); err != nil {
+		t.Fatal(err)
+	}
+	c, err := env.Courses.Course(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Approval != course.Pending || c.Summary != "Edited by an admin" {
+		t.Fatalf("after an edit: approval %q, summary %q; want pending and the edit saved", c.Approval, c.Summary)
+	}
+	plain, err := env.Courses.CreateCourse(ctx, course.CourseInput{Title: "Early help", DurationMinutes: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := env.Courses.Course(ctx, plain); c.Approval != course.Approved {
+		t.Fatalf("a course created without an approval state is %q, want approved", c.Approval)
+	}
+}

@@ -334,7 +334,8 @@ func TestCancelSessionRefusals(t *testing.T) {
 	if err := env.Courses.CancelSession(ctx, 999, "", 0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("cancel unknown = %v", err)
 	}
-	// Once it has started it can still be called off; once over, not.
+	// Once it has started it can no longer be called off: its register and certificates
+	// hang on its date. Once over, not either.
 	env.Clock.Advance(25 * time.Hour)
 	running := id
 	over := env.Session(t, cid, time.Hour, 5)
@@ -343,8 +344,8 @@ func TestCancelSessionRefusals(t *testing.T) {
 		t.Errorf("cancel finished session = %v", err)
 	}
 	env.Clock.Set(testkit.Start.Add(25 * time.Hour))
-	if err := env.Courses.CancelSession(ctx, running, "Fire alarm", 0); err != nil {
-		t.Errorf("cancel running session = %v", err)
+	if err := env.Courses.CancelSession(ctx, running, "Fire alarm", 0); !errors.Is(err, course.ErrSessionUnderway) {
+		t.Errorf("cancel running session = %v, want ErrSessionUnderway", err)
 	}
 }
 
@@ -499,5 +500,46 @@ func TestJoiningLinksAndVenuesMustBeClean(t *testing.T) {
 		Online: true, OnlineURL: "https://meet.example.org/j/123?pwd=abc"}
 	if _, err := env.Courses.CreateSession(context.Background(), ok); err != nil {
 		t.Fatalf("a plain joining link was refused: %v", err)
+	}
+}
+
+// TestStartedSessionsCannotMove: once a session has begun its date is fixed, but the venue
+// and places can still be corrected; moving it earlier re-arms reminders.
+func TestStartedSessionsCannotMove(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	cid := env.Course(t, "Children missing from home, care and education")
+	id := env.Session(t, cid, 48*time.Hour, 10)
+	s, err := env.Courses.Session(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := env.Org(t, "Bath Youth Support Network", account.Voluntary)
+	bk := booking.NewService(env.DB, env.Clock.Now)
+	b, err := bk.Book(ctx, booking.Request{SessionID: id, UserID: env.User(t, "p@example.org", org.ID).ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.W.Exec(`INSERT INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, 1440, '2026-11-25T10:00:00Z')`, b.Booking.ID); err != nil {
+		t.Fatal(err)
+	}
+	in := course.SessionInput{StartsAt: s.StartsAt.Add(24 * time.Hour), EndsAt: s.EndsAt.Add(24 * time.Hour), Venue: s.Venue, Capacity: 10}
+	if err := env.Courses.UpdateSession(ctx, id, in, 0); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := env.DB.R.QueryRow(`SELECT count(*) FROM reminders_sent WHERE booking_id = ?`, b.Booking.ID).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("reminders_sent rows after a move: %d (%v), want 0 so reminders count from the new start", left, err)
+	}
+	env.Clock.Set(in.StartsAt.Add(time.Minute))
+	later := in
+	later.StartsAt, later.EndsAt = in.StartsAt.Add(time.Hour), in.EndsAt.Add(time.Hour)
+	if err := env.Courses.UpdateSession(ctx, id, later, 0); !errors.Is(err, course.ErrSessionUnderway) {
+		t.Fatalf("moving a started session = %v, want ErrSessionUnderway", err)
+	}
+	fix := in
+	fix.Venue, fix.Capacity = "Room 2, Guildhall, Bath", 12
+	if err := env.Courses.UpdateSession(ctx, id, fix, 0); err != nil {
+		t.Fatalf("correcting the venue of a started session: %v", err)
 	}
 }

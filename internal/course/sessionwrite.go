@@ -116,6 +116,11 @@ func validJoiningLink(link string) bool {
 // ErrSessionCancelled refuses edits to a cancelled session.
 var ErrSessionCancelled = problem.Conflict("session_cancelled", "This session has been cancelled and can no longer be changed.")
 
+// ErrSessionUnderway refuses moving or cancelling a session that has begun: people are
+// in the room, and the register and certificates are tied to its date.
+var ErrSessionUnderway = problem.Conflict("session_underway",
+	"This session has already started, so it can no longer be moved or cancelled. You can still correct the venue, link or places.")
+
 // ErrSessionOver refuses edits to a session that has finished.
 var ErrSessionOver = problem.Conflict("session_over", "This session has already taken place and can no longer be changed.")
 
@@ -175,6 +180,11 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		if !now.Before(ends.T) {
 			return ErrSessionOver
 		}
+		// Once it has started, its attendance and certificates hang on its date: only the
+		// venue, link or places may still be corrected.
+		if !now.Before(starts.T) && (!in.StartsAt.Equal(starts.T) || !in.EndsAt.Equal(ends.T)) {
+			return ErrSessionUnderway
+		}
 		in.CourseID = courseID // a session never moves to another course
 		if err := in.validate(now, confirmed, starts.T); err != nil {
 			return err
@@ -194,6 +204,13 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		before.starts, before.ends = starts.T, ends.T
 		if changes := before.changes(in); len(changes) > 0 {
 			if err := booking.NotifySessionChangedTx(ctx, tx, id, changes, now); err != nil {
+				return err
+			}
+		}
+		if !before.starts.Equal(in.StartsAt) {
+			// Reminders count back from the new start.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM reminders_sent WHERE booking_id IN
+				(SELECT id FROM bookings WHERE session_id = ?)`, id); err != nil {
 				return err
 			}
 		}
@@ -235,8 +252,9 @@ func (s *Service) CancelSession(ctx context.Context, id int64, reason string, ac
 	now := s.Now()
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var status string
-		var ends store.Time
-		if err := tx.QueryRowContext(ctx, `SELECT status, ends_at FROM course_sessions WHERE id = ?`, id).Scan(&status, &ends); err != nil {
+		var starts, ends store.Time
+		if err := tx.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM course_sessions WHERE id = ?`, id).
+			Scan(&status, &starts, &ends); err != nil {
 			return err
 		}
 		if status == Cancelled {
@@ -244,6 +262,9 @@ func (s *Service) CancelSession(ctx context.Context, id int64, reason string, ac
 		}
 		if !now.Before(ends.T) {
 			return ErrSessionOver
+		}
+		if !now.Before(starts.T) {
+			return ErrSessionUnderway
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE course_sessions SET status='cancelled', cancel_reason=?, updated_at=? WHERE id=?`,
 			reason, store.FormatTime(now), id); err != nil {

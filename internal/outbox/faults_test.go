@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/mail/mailtest"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/testkit"
@@ -193,5 +194,34 @@ func TestResetLinkIsNotKept(t *testing.T) {
 	}
 	if n := countRows(t, r.env.DB.R, `SELECT count(*) FROM outbox WHERE payload LIKE ?`, "%"+token+"%"); n != 0 {
 		t.Fatal("the sent reset link is still stored in the outbox payload")
+	}
+}
+
+// TestResendRefusesMisleadingMail: an invite overtaken by a cancellation cannot be resent
+// (it would put the old date back in the calendar), nor can a used-up reset link.
+func TestResendRefusesMisleadingMail(t *testing.T) {
+	r := newRig(t)
+	w := r.worker(t, r.env.DB, "")
+	userID := r.person(t, "p@example.org")
+	b := r.book(t, r.session(t, 7*24*time.Hour, 10), userID)
+	if _, err := r.bookings.Cancel(context.Background(), booking.CancelRequest{BookingID: b.ID, ActorID: userID}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, w)
+	list, err := r.log.List(context.Background(), outbox.Filter{})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("%d messages (%v), want confirmation and cancellation", len(list), err)
+	}
+	confirmation, cancellation := list[1], list[0]
+	if err := r.log.Resend(context.Background(), confirmation.ID, r.env.Clock.Now()); err != outbox.ErrOutOfDate {
+		t.Fatalf("resending the overtaken confirmation = %v, want ErrOutOfDate", err)
+	}
+	if err := r.log.Resend(context.Background(), cancellation.ID, r.env.Clock.Now()); err != nil {
+		t.Fatalf("resending the latest message = %v", err)
+	}
+	r.env.Clock.Advance(8 * 24 * time.Hour)
+	drain(t, w)
+	if err := r.log.Resend(context.Background(), cancellation.ID, r.env.Clock.Now()); err != outbox.ErrExpired {
+		t.Fatalf("resending after the session started = %v, want ErrExpired", err)
 	}
 }

@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -114,20 +115,60 @@ func (l Log) Counts(ctx context.Context) (map[Status]int, error) {
 // ErrAlreadyQueued refuses a resend of a message that is still waiting to go.
 var ErrAlreadyQueued = problem.New(http.StatusConflict, "already_queued", "This message is already waiting to be sent.")
 
+// Refusals for resends that would mislead.
+var (
+	ErrResetNotResendable = problem.Conflict("reset_single_use",
+		"Password reset links work once and expire, so this email cannot be sent again. Ask the person to request a new link.")
+	ErrOutOfDate = problem.Conflict("out_of_date",
+		"A newer message about this booking has been sent since, so this one is out of date and cannot be sent again.")
+	ErrExpired = problem.Conflict("expired",
+		"The session has already started, so this message is no longer useful.")
+)
+
 // Resend queues a message again with the same Message-ID, so mail clients can tell it is
-// the same message. Attempts start again from zero.
+// the same message. Attempts start again from zero. Messages that would now mislead are
+// refused: a used-up reset link, a booking message overtaken by a newer one (an invite
+// with an old date or sequence), or session mail after the session started.
 func (l Log) Resend(ctx context.Context, id int64, now time.Time) error {
 	return l.DB.Write(ctx, func(tx *sql.Tx) error {
 		var status Status
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = ?`, id).Scan(&status); err != nil {
+		var kind Kind
+		var payload string
+		var expires sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT status, kind, payload, expires_at FROM outbox WHERE id = ?`, id).
+			Scan(&status, &kind, &payload, &expires); err != nil {
 			return err
 		}
 		if status == Queued || status == Retrying {
 			return ErrAlreadyQueued
 		}
+		if kind == PasswordReset {
+			return ErrResetNotResendable
+		}
+		if expires.Valid && expires.String <= store.FormatTime(now) {
+			return ErrExpired
+		}
+		var p Payload
+		if err := json.Unmarshal([]byte(payload), &p); err == nil && p.Booking != nil {
+			var newer int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE booking_id = ? AND id > ?
+				AND kind IN ('booking_confirmed', 'promoted', 'booking_cancelled', 'session_changed', 'session_cancelled',
+				             'waitlist_joined', 'waitlist_left', 'session_changed_waitlist', 'session_cancelled_waitlist')`,
+				p.Booking.BookingID, id).Scan(&newer); err != nil {
+				return err
+			}
+			if newer > 0 {
+				return ErrOutOfDate
+			}
+		}
 		stamp := store.FormatTime(now)
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = ?,
-			last_error = '', expires_at = NULL, updated_at = ? WHERE id = ?`, stamp, stamp, id)
+			last_error = '', updated_at = ? WHERE id = ?`, stamp, stamp, id)
 		return err
 	})
+}
+
+// Resendable reports whether Resend would accept the message, for the log's buttons.
+func (l Log) Resendable(e Entry, now time.Time) bool {
+	return e.Status != Queued && e.Status != Retrying && e.Kind != PasswordReset
 }

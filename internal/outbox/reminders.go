@@ -131,6 +131,9 @@ func (r *Reminders) candidates(ctx context.Context, now, horizon time.Time) ([]c
 		COALESCE((SELECT group_concat(offset_minutes) FROM reminders_sent r WHERE r.booking_id = b.id), '')
 		FROM bookings b JOIN course_sessions s ON s.id = b.session_id
 		WHERE b.status = 'confirmed' AND s.status = 'scheduled' AND s.starts_at > ? AND s.starts_at <= ?
+		  -- not for a place held while a manager decides (internal/booking/hold.go)
+		  AND NOT EXISTS (SELECT 1 FROM approval_requests ar WHERE ar.session_id = b.session_id
+		      AND ar.user_id = b.user_id AND ar.status = 'pending' AND ar.booking_id = b.id)
 		ORDER BY s.starts_at, b.id`, store.FormatTime(now), store.FormatTime(horizon))
 	if err != nil {
 		return nil, store.Classify(err)

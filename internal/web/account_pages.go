@@ -81,12 +81,10 @@ func (h *Handler) login(c *gin.Context) {
 		return
 	}
 	h.limiter.end(key, ip, true)
-	ctx := c.Request.Context()
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := h.signIn(c, u); err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.Sessions.Put(ctx, sessionUserID, u.ID)
 	c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -192,10 +190,9 @@ func (h *Handler) register(c *gin.Context) {
 		h.formProblem(c, "register", p, err)
 		return
 	}
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := h.signIn(c, u); err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.Sessions.Put(ctx, sessionUserID, u.ID)
 	h.redirect(c, "/my/training", "Your account has been created and you are signed in")
 }

@@ -50,7 +50,8 @@ func (h *Handler) adminCourse(c *gin.Context) {
 }
 
 var courseFields = []string{"title", "summary", "description", "audience", "duration_minutes",
-	"provider_id", "validity_months", "status", "topics", "requires_evaluation"}
+	"provider_id", "validity_months", "status", "topics", "requires_evaluation", "charge_dna", "charge_late",
+	"manager_approval", "approval_hold_days"} // manager approval: approval_course_form.go
 
 type courseFormData struct {
 	ID            int64  // 0 for a new course
@@ -111,6 +112,8 @@ func courseInput(form map[string]string) (course.CourseInput, error) {
 		v.Add("topics", "Topics must be 2,000 characters or fewer")
 	}
 	in.Topics = strings.Split(form["topics"], ",")
+	readCharges(form, &in, v)
+	readApprovalFields(form, &in, v) // manager approval: approval_course_form.go
 	return in, v.Err()
 }
 
@@ -170,6 +173,8 @@ func (h *Handler) adminCourseEdit(c *gin.Context) {
 	if crs.RequiresEvaluation {
 		p.Form["requires_evaluation"] = "yes"
 	}
+	chargeFormValues(crs, p.Form)
+	approvalFormValues(crs, p.Form) // manager approval: approval_course_form.go
 	h.page(c, http.StatusOK, "admin-course-form", p)
 }
 

@@ -66,6 +66,16 @@ var kindLabels = map[outbox.Kind]string{
 	outbox.SessionCancelledWaitlist: "Session cancelled (waiting list)",
 	outbox.Reminder:                 "Reminder",
 	outbox.PasswordReset:            "Password reset link",
+	outbox.EvaluationRequested:      "Evaluation requested",
+	outbox.CertificateIssued:        "Certificate issued",
+	"approval_requested":            "Approval requested from manager",
+	"approval_approved":             "Approved by manager",
+	"approval_declined":             "Declined by manager",
+	"approval_hold_expired":         "Held place released",
+	"approval_closed":               "Approval request closed",
+	"manager_digest":                "Weekly staff digest",
+	"substitution_out":              "Place handed to a colleague",
+	"substitution_in":               "Place received from a colleague",
 }
 
 func kindLabel(k outbox.Kind) string {
@@ -196,7 +206,7 @@ func (h *Handler) adminEmail(c *gin.Context) {
 		return
 	}
 	d := emailDetailData{emailRow: newEmailRow(e), Body: hideSecrets(e.BodyText),
-		CanResend: e.Status != outbox.Queued && e.Status != outbox.Retrying}
+		CanResend: h.Outbox.Resendable(e, h.Now())}
 	title := e.Subject
 	if title == "" {
 		title = kindLabel(e.Kind)

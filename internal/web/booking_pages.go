@@ -77,6 +77,10 @@ func (h *Handler) bookForm(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// Manager approval hook (approval_book.go): such courses are asked for, not booked.
+	if h.approvalBookForm(c, s) {
+		return
+	}
 	p, ok := h.bookPage(c, s)
 	if !ok {
 		return
@@ -88,6 +92,10 @@ func (h *Handler) bookForm(c *gin.Context) {
 func (h *Handler) book(c *gin.Context) {
 	s, ok := h.bookSession(c)
 	if !ok {
+		return
+	}
+	// Manager approval hook (approval_book.go): send the request instead of booking.
+	if h.requestApproval(c, s) {
 		return
 	}
 	me := httpx.CurrentUser(c)
@@ -144,6 +152,7 @@ type trainingRow struct {
 type myTrainingData struct {
 	Upcoming, Waiting, Past, Cancelled []trainingRow
 	Calendar                           calendarLinks
+	Approvals                          myApprovals // manager approval hook (approval_book.go)
 }
 
 // myTraining lists the person's bookings in four groups.
@@ -155,7 +164,16 @@ func (h *Handler) myTraining(c *gin.Context) {
 	}
 	now := h.Now()
 	var d myTrainingData
+	// Manager approval hook (approval_book.go): requests awaiting a decision; a place held
+	// meanwhile shows with its request, not as a booking.
+	if d.Approvals, err = h.myApprovalsFor(c, entries); err != nil {
+		h.fail(c, err)
+		return
+	}
 	for _, e := range entries {
+		if e.Held {
+			continue
+		}
 		row := trainingRow{Entry: e}
 		ended := !now.Before(e.EndsAt)
 		started := !now.Before(e.StartsAt)

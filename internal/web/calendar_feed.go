@@ -51,7 +51,7 @@ func (h *Handler) calendarFeed(c *gin.Context) {
 	base := h.siteBase(c)
 	var events []calendar.Event
 	for _, e := range entries {
-		if e.Status != booking.Confirmed || e.SessionStatus != course.Scheduled || e.EndsAt.Before(now.Add(-feedHistory)) {
+		if e.Status != booking.Confirmed || e.Held || e.SessionStatus != course.Scheduled || e.EndsAt.Before(now.Add(-feedHistory)) {
 			continue
 		}
 		events = append(events, h.feedEvent(e, base, now))

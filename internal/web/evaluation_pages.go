@@ -72,6 +72,9 @@ func (h *Handler) evaluationForm(c *gin.Context) {
 	for _, x := range done {
 		if x.BookingID == d.Entry.ID {
 			attended, d.Releases = true, x.AwaitingEvaluation
+			if x.Evaluated {
+				d.Closed = attendance.ErrAlreadyEvaluated.Message
+			}
 		}
 	}
 	if !attended {

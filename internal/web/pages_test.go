@@ -47,6 +47,18 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.registerPagePaths() {
 		paths[k] = v
 	}
+	for k, v := range f.managerPagePaths() {
+		paths[k] = v
+	}
+	for k, v := range f.partnerPagePaths(t) {
+		paths[k] = v
+	}
+	for k, v := range f.reportPagePaths() {
+		paths[k] = v
+	}
+	for k, v := range f.approvalPagePaths(t, bookingID) {
+		paths[k] = v
+	}
 	return paths
 }
 
@@ -79,6 +91,8 @@ func TestEveryPageRenders(t *testing.T) {
 	}
 	bookingID := f.bookingsOf(t, trainer.ID)[0].ID
 	f.recordPageData(t)
+	f.partnerPageData(t, trainer)
+	f.approvalPageData(t, trainer)
 	paths := f.pagePaths(t, bookingID)
 	anonOnly := map[string]bool{"/login": true, "/register": true}
 	for _, route := range webRoutes(f.App.Policies, http.MethodGet) {

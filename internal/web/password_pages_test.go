@@ -335,3 +335,25 @@ func TestPasswordFormsFieldIDsMatchNames(t *testing.T) {
 	mustContain(t, body, `id="password" name="password"`, `id="password_confirm" name="password_confirm"`)
 	mustNotContain(t, body, "style=", "<script")
 }
+
+// TestPasswordChangeEndsOtherSessions: a browser signed in before the password changed is
+// signed out at its next request; a fresh sign-in works.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	f := newFixture(t)
+	stolen := f.signedIn(t, "pat@example.org")
+	if r := f.get(t, stolen, "/my/training"); r.Status != http.StatusOK {
+		t.Fatalf("signed-in page: %d", r.Status)
+	}
+	f.Clock.Advance(time.Second)
+	if err := f.Accounts.SetPassword(context.Background(), f.Pract.ID, testkit.Password); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.get(t, stolen, "/my/training"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+		t.Fatalf("old session after a password change: %d to %q, want 303 to /login", r.Status, r.Location)
+	}
+	f.Clock.Advance(time.Second)
+	fresh := f.signedIn(t, "pat@example.org")
+	if r := f.get(t, fresh, "/my/training"); r.Status != http.StatusOK {
+		t.Fatalf("a new sign-in after the change: %d", r.Status)
+	}
+}

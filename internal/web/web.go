@@ -54,18 +54,32 @@ func New(h Handler) (*Handler, error) {
 
 // Session keys.
 const (
-	sessionUserID = "user_id"
-	sessionFlash  = "flash"
+	sessionUserID   = "user_id"
+	sessionSignedIn = "signed_in_at" // Unix seconds; sessions older than a password change end
+	sessionFlash    = "flash"
 )
 
-// LoadUser reloads the signed-in user on every request, so disabling an account or
-// removing a role takes effect at once.
+// signIn starts a fresh session for u (a new token, so a fixed one cannot be reused).
+func (h *Handler) signIn(c *gin.Context, u *account.User) error {
+	ctx := c.Request.Context()
+	if err := h.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	h.Sessions.Put(ctx, sessionUserID, u.ID)
+	h.Sessions.Put(ctx, sessionSignedIn, h.Now().Unix())
+	return nil
+}
+
+// LoadUser reloads the signed-in user on every request, so disabling an account,
+// removing a role or changing the password takes effect at once.
 func (h *Handler) LoadUser(c *gin.Context) {
 	id := h.Sessions.GetInt64(c.Request.Context(), sessionUserID)
 	if id != 0 {
 		u, err := h.Accounts.User(c.Request.Context(), id)
+		signedIn := h.Sessions.GetInt64(c.Request.Context(), sessionSignedIn)
+		stale := err == nil && !u.PasswordChangedAt.IsZero() && signedIn < u.PasswordChangedAt.Unix()
 		switch {
-		case err == nil && u.Active:
+		case err == nil && u.Active && !stale:
 			httpx.SetUser(c, u)
 		case err == nil || err == problem.NotFound || isNotFound(err):
 			_ = h.Sessions.Destroy(c.Request.Context())

@@ -1,0 +1,14 @@
+package web_test
+
+// managerPagePaths gives the manager pages and the required-training rules their
+// addresses for pages_test.go. The admin signed in there may see anyone's record, so the
+// fixture's practitioner will do.
+func (f *fixture) managerPagePaths() map[string]string {
+	return map[string]string{
+		"/manager":                     "/manager",
+		"/manager/people/:id":          "/manager/people/" + id(f.Pract.ID),
+		"/manager/matrix.csv":          "/manager/matrix.csv",
+		"/admin/required-training":     "/admin/required-training",
+		"/admin/required-training/new": "/admin/required-training/new",
+	}
+}
