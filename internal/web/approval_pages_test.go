@@ -164,6 +164,7 @@ func TestAskForApprovalAndDecline(t *testing.T) {
 		t.Fatalf("anonymous: %d %q", anon.Status, anon.Location)
 	}
 	manager := f.signedIn(t, "mo@example.org")
+	mustContain(t, f.get(t, manager, "/manager").Body, "1 booking request is waiting for your approval", `href="/manager/approvals"`)
 	d := f.get(t, manager, "/approvals/"+token+"?decision=decline")
 	mustContain(t, d.Body, "Approve a place for Person pat@example.org?", "Exploitation", "Not held", `action="/approvals/`+token+`/decline"`)
 	if strings.Index(d.Body, "<h2>Decline</h2>") > strings.Index(d.Body, "<h2>Approve</h2>") {

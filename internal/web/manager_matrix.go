@@ -34,10 +34,8 @@ type matrixPageData struct {
 	Prev     string
 	Next     string
 	CSVURL   string
-	// Approvals is the manager's pending approval requests, for the approval pages to fill
-	// (approval_pages.go) and manager-dashboard.html's "manager-approvals" block to show;
-	// nil shows nothing.
-	Approvals any
+	// Approvals counts the booking requests waiting for this manager's decision.
+	Approvals int
 }
 
 // countLink is one of the figures at the top, linking to the people it counts.
@@ -75,7 +73,12 @@ func (m *managerPages) dashboard(c *gin.Context) {
 		return
 	}
 	me := httpx.CurrentUser(c)
-	d := matrixPageData{Org: req.Matrix.Organisation, Courses: req.Matrix.Courses, JobTitle: req.Filter.JobTitle,
+	pending, err := m.h.approvals().PendingFor(c.Request.Context(), me)
+	if err != nil {
+		m.h.fail(c, err)
+		return
+	}
+	d := matrixPageData{Approvals: len(pending), Org: req.Matrix.Organisation, Courses: req.Matrix.Courses, JobTitle: req.Filter.JobTitle,
 		Filtered: !req.Filter.Empty(), NoRules: len(req.Matrix.Courses) == 0, Shown: len(req.People),
 		CSVURL: "/manager/matrix.csv" + req.query(c)}
 	if me.IsAdmin() {
