@@ -123,7 +123,9 @@ type courseSpec struct {
 	provider       string // organisation key; "" when the partnership runs it
 	validityMonths int
 	topics         []string
-	evaluation     bool // the certificate waits for the post-course evaluation
+	evaluation     bool  // the certificate waits for the post-course evaluation
+	chargeDNA      int64 // pence charged to the organisation for a no-show
+	chargeLate     int64 // pence charged for a late cancellation
 }
 
 var courses = []courseSpec{
@@ -160,6 +162,8 @@ var courses = []courseSpec{
 		audience:       frontlineAudience,
 		minutes:        180,
 		validityMonths: refresherMonths,
+		chargeDNA:      5000,
+		chargeLate:     2500,
 		topics:         []string{"Exploitation"},
 	},
 	{
@@ -195,6 +199,8 @@ var courses = []courseSpec{
 		audience:       frontlineAudience,
 		minutes:        360,
 		validityMonths: refresherMonths,
+		chargeDNA:      5000,
+		chargeLate:     2500,
 		topics:         []string{"Domestic abuse"},
 	},
 	{
@@ -352,4 +358,16 @@ var sessions = []sessionSpec{
 	{courseDomestic, 74, 9, 30, guildhall, 20, 0, 0},
 	{courseLevel1, 78, 10, 0, online, 30, 0, 0},
 	{courseMissing, 82, 9, 30, guildhall, 20, 0, 0},
+}
+
+// requiredTraining is what the partnership expects of whom: the demo manager's children's
+// social care team must keep CSE and domestic abuse training current; everyone needs
+// level 1.
+var requiredTraining = []struct {
+	course  string
+	orgType account.OrgType
+}{
+	{courseLevel1, ""},
+	{courseCSE, account.SocialCare},
+	{courseDomestic, account.SocialCare},
 }

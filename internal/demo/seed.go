@@ -21,6 +21,7 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/course"
 )
 
@@ -60,6 +61,9 @@ func Seed(ctx context.Context, accounts *account.Service, courses *course.Servic
 		return nil, err
 	}
 	if err := s.catalogue(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.requirements(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.sessions(ctx); err != nil {
@@ -143,11 +147,23 @@ func (s *seeder) catalogue(ctx context.Context) error {
 			Title: c.title, Summary: c.summary, Description: c.description, Audience: c.audience,
 			DurationMinutes: c.minutes, ProviderID: s.orgs[c.provider].ID, ValidityMonths: c.validityMonths,
 			Status: course.Published, Topics: c.topics, RequiresEvaluation: c.evaluation,
+			ChargeDNAPence: c.chargeDNA, ChargeLatePence: c.chargeLate,
 		})
 		if err != nil {
 			return fmt.Errorf("demo: create course %q: %w", c.title, err)
 		}
 		s.courseIDs[c.key] = id
+	}
+	return nil
+}
+
+// requirements records which courses are required of whom, for the managers' matrix.
+func (s *seeder) requirements(ctx context.Context) error {
+	rules := compliance.NewService(s.courses.DB, func() time.Time { return s.now })
+	for _, r := range requiredTraining {
+		if _, err := rules.CreateRule(ctx, compliance.RuleInput{CourseID: s.courseIDs[r.course], OrgType: r.orgType}); err != nil {
+			return fmt.Errorf("demo: required training: %w", err)
+		}
 	}
 	return nil
 }

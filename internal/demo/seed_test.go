@@ -217,6 +217,20 @@ func TestSeedFillsAnEmptyDatabase(t *testing.T) {
 		}
 	})
 
+	t.Run("managers and the board have something to look at", func(t *testing.T) {
+		var rules, charged, absent int
+		err := env.DB.R.QueryRow(`SELECT (SELECT count(*) FROM required_training),
+			(SELECT count(*) FROM courses WHERE charge_dna_pence > 0),
+			(SELECT count(*) FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
+			 WHERE b.attendance = 'absent' AND c.charge_dna_pence > 0)`).Scan(&rules, &charged, &absent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rules != 3 || charged != 2 || absent == 0 {
+			t.Errorf("%d required-training rules, %d charging courses, %d chargeable no-shows; want 3, 2 and some", rules, charged, absent)
+		}
+	})
+
 	t.Run("a second Seed does nothing", func(t *testing.T) {
 		before := counts(t, env)
 		again, err := Seed(ctx, env.Accounts, env.Courses, bookings, env.Clock.Now())
