@@ -27,6 +27,7 @@ type Handler struct {
 	Log         *slog.Logger
 	BaseURL     string // for verification links
 	Partnership string
+	Guesses     *httpx.GuessLimiter // wrong certificate codes per address, shared with the pages
 }
 
 // Authenticate reads "Authorization: Bearer TOKEN". A missing header leaves the request

@@ -1,11 +1,10 @@
 package api
 
 import (
+	"errors"
 	"math"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,17 +15,10 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// Certificate lookups allowed per client address, as on the verification page.
-const (
-	verifyLimit  = 30
-	verifyWindow = 10 * time.Minute
-)
-
 // registerRecordAPI adds the learning record and certificate endpoints.
 func (h *Handler) registerRecordAPI(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/me/record", httpx.SignedIn, h.myRecord)
-	limiter := newLookupLimiter(h.Now)
-	r.Handle(http.MethodGet, "/certificates/:code", httpx.Public, func(c *gin.Context) { h.getCertificate(c, limiter) })
+	r.Handle(http.MethodGet, "/certificates/:code", httpx.Public, h.getCertificate)
 }
 
 // completionJSON is one completed course of a learning record.
@@ -99,14 +91,17 @@ func (h *Handler) myRecord(c *gin.Context) {
 }
 
 // getCertificate verifies a certificate by its code, in any of the ways people type it.
-func (h *Handler) getCertificate(c *gin.Context, limiter *lookupLimiter) {
-	if wait := limiter.take(c.ClientIP()); wait > 0 {
+func (h *Handler) getCertificate(c *gin.Context) {
+	if wait := h.Guesses.Wait(c.ClientIP()); wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 		writeError(c, problem.New(http.StatusTooManyRequests, "too_many_requests",
 			"Too many certificate lookups from your address. Wait and try again: see the Retry-After header."))
 		return
 	}
 	k, err := h.Attendance.ByCode(c.Request.Context(), c.Param("code"))
+	if errors.Is(err, attendance.ErrCertificateNotFound) {
+		h.Guesses.Miss(c.ClientIP())
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -117,54 +112,4 @@ func (h *Handler) getCertificate(c *gin.Context, limiter *lookupLimiter) {
 func newCertificateJSON(k attendance.Certificate, now time.Time) certificateJSON {
 	return certificateJSON{Code: k.Code, Status: k.State(now), Name: k.PersonName, Course: k.CourseTitle,
 		CompletedOn: *londonDay(k.CompletedOn), ExpiresOn: londonDay(k.ExpiresOn)}
-}
-
-// lookupLimiter counts lookups per client address (IPv6 per /64) over a sliding window,
-// in memory. It is the web verification page's limiter again: the two packages share no
-// state, so each interface allows verifyLimit lookups per window.
-type lookupLimiter struct {
-	now       clock.Clock
-	mu        sync.Mutex
-	seen      map[string][]time.Time // oldest first, at most verifyLimit entries
-	lastSweep time.Time
-}
-
-func newLookupLimiter(now clock.Clock) *lookupLimiter {
-	return &lookupLimiter{now: now, seen: map[string][]time.Time{}}
-}
-
-// take records one lookup, or returns how long to wait (recording nothing).
-func (l *lookupLimiter) take(address string) time.Duration {
-	key := address
-	if a, err := netip.ParseAddr(address); err == nil && a.Is6() && !a.Is4In6() {
-		if p, err := a.Prefix(64); err == nil {
-			key = p.String()
-		}
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if now.Sub(l.lastSweep) >= verifyWindow {
-		l.lastSweep = now
-		for k, times := range l.seen {
-			if len(recentLookups(times, now)) == 0 {
-				delete(l.seen, k)
-			}
-		}
-	}
-	times := recentLookups(l.seen[key], now)
-	if len(times) >= verifyLimit {
-		l.seen[key] = times
-		return times[0].Add(verifyWindow).Sub(now)
-	}
-	l.seen[key] = append(times, now)
-	return 0
-}
-
-func recentLookups(times []time.Time, now time.Time) []time.Time {
-	i := 0
-	for i < len(times) && now.Sub(times[i]) >= verifyWindow {
-		i++
-	}
-	return times[i:]
 }

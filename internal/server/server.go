@@ -63,6 +63,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Attendance == nil {
 		d.Attendance = attendance.NewService(d.DB, d.Accounts, d.Now)
 	}
+	// Wrong certificate codes: 30 per address per 10 minutes, pages and API together.
+	guesses := httpx.NewGuessLimiter(d.Now, 30, 10*time.Minute)
 	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
 
 	sessions := scs.New()
@@ -103,12 +105,13 @@ func New(cfg Config, d Deps) (*Server, error) {
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
 	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings,
-		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership})
+		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
+		Guesses: guesses})
 
 	w, err := web.New(web.Handler{
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
 		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
-		Attendance: d.Attendance, Partnership: cfg.Partnership,
+		Attendance: d.Attendance, Partnership: cfg.Partnership, Guesses: guesses,
 	})
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func (h *Handler) certificatePDF(c *gin.Context) {
 // verifier answers the public verification pages, with its own rate limit.
 type verifier struct {
 	h       *Handler
-	limiter *lookupLimiter
+	limiter *httpx.GuessLimiter
 }
 
 // verifyData is all the verification page may say about a certificate: the person's
@@ -102,12 +102,13 @@ func (v *verifier) form(c *gin.Context) {
 // result says whether a certificate is valid, expired or revoked.
 func (v *verifier) result(c *gin.Context) {
 	h := v.h
-	if wait := v.limiter.take(c.ClientIP()); wait > 0 {
+	if wait := v.limiter.Wait(c.ClientIP()); wait > 0 {
 		h.tooManyLookups(c, wait)
 		return
 	}
 	k, err := h.Attendance.ByCode(c.Request.Context(), c.Param("code"))
 	if errors.Is(err, attendance.ErrCertificateNotFound) {
+		v.limiter.Miss(c.ClientIP())
 		h.page(c, http.StatusNotFound, "verify", Page{Title: "We could not find a certificate with that code",
 			Form: map[string]string{"code": c.Param("code")}, Data: verifyFormData{NotFound: true}})
 		return

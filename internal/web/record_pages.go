@@ -26,7 +26,7 @@ func (h *Handler) registerRecordRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/certificates/:code", httpx.SignedIn, h.certificatePDF)
 
 	// Public: whoever holds a certificate's code may check it, within a rate limit.
-	v := &verifier{h: h, limiter: newLookupLimiter(h.Now, verifyLimit, verifyWindow)}
+	v := &verifier{h: h, limiter: h.Guesses}
 	r.Handle(http.MethodGet, "/verify", httpx.Public, v.form)
 	r.Handle(http.MethodGet, "/verify/:code", httpx.Public, v.result)
 

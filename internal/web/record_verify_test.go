@@ -156,3 +156,27 @@ func TestAdminCertificateAndRevoke(t *testing.T) {
 		t.Errorf("practitioner revoking: %d, want 403", r.Status)
 	}
 }
+
+// TestGenuineCodesAreNotLimited: an employer checking many genuine certificates is never
+// held up; wrong codes through the pages and the API share one allowance.
+func TestGenuineCodesAreNotLimited(t *testing.T) {
+	f := newRecordFixture(t)
+	anon := f.Browser(t)
+	for i := 1; i <= 40; i++ {
+		if r := f.get(t, anon, "/verify/"+f.RefresherCode); r.Status != http.StatusOK {
+			t.Fatalf("genuine lookup %d: %d, want 200", i, r.Status)
+		}
+	}
+	const unknown = "7Q2KD-M9XWT-0BZ4H-RC5NE"
+	for i := 1; i <= 15; i++ {
+		f.get(t, anon, "/verify/"+unknown)
+		resp, err := http.Get(f.URL + "/api/v1/certificates/" + unknown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if r := f.get(t, anon, "/verify/"+unknown); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("after 30 wrong codes through pages and API: %d, want 429", r.Status)
+	}
+}

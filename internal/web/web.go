@@ -34,6 +34,8 @@ type Handler struct {
 	// Attendance runs registers, evaluations and certificates.
 	Attendance  *attendance.Service
 	Partnership string // printed on certificates
+	// Guesses limits wrong certificate codes per address, shared with the API.
+	Guesses *httpx.GuessLimiter
 
 	render       *renderer
 	limiter      *loginLimiter
