@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/certificate"
@@ -33,7 +34,8 @@ func (s *Service) Completions(ctx context.Context, userID int64) ([]Completion, 
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT b.id, c.id, c.title, s.id, s.starts_at, c.duration_minutes,
 		COALESCE(c.validity_months, 0), c.requires_evaluation,
 		EXISTS (SELECT 1 FROM evaluations e WHERE e.booking_id = b.id),
-		COALESCE((SELECT k.code FROM certificates k WHERE k.booking_id = b.id AND k.revoked_at IS NULL), '')
+		COALESCE((SELECT k.code FROM certificates k WHERE k.booking_id = b.id AND k.revoked_at IS NULL), ''),
+		(SELECT k.expires_on FROM certificates k WHERE k.booking_id = b.id AND k.revoked_at IS NULL)
 		FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 		JOIN registers r ON r.session_id = s.id AND r.status = 'submitted'
 		WHERE b.user_id = ? AND b.status = 'confirmed' AND b.attendance = 'attended'
@@ -49,12 +51,21 @@ func (s *Service) Completions(ctx context.Context, userID int64) ([]Completion, 
 		var starts store.Time
 		var validity int
 		var needsEval, evaluated bool
+		var certExpires sql.NullString
 		if err := rows.Scan(&c.BookingID, &c.CourseID, &c.CourseTitle, &c.SessionID, &starts, &c.DurationMinutes,
-			&validity, &needsEval, &evaluated, &c.CertificateCode); err != nil {
+			&validity, &needsEval, &evaluated, &c.CertificateCode, &certExpires); err != nil {
 			return nil, err
 		}
 		c.CompletedOn = starts.T
-		if validity > 0 {
+		switch {
+		case c.CertificateCode != "":
+			// The certificate's own date stands, even if the course's validity changed since.
+			if certExpires.Valid {
+				if c.ExpiresOn, err = parseDay(certExpires.String); err != nil {
+					return nil, err
+				}
+			}
+		case validity > 0:
 			c.ExpiresOn = certificate.AddMonths(starts.T, validity)
 		}
 		c.Status = certificate.ExpiryStatus(c.ExpiresOn, now)

@@ -174,3 +174,31 @@ func TestCompletionAwaitingEvaluation(t *testing.T) {
 		t.Errorf("completion code %q is not the certificate's", comps[0].CertificateCode)
 	}
 }
+
+// TestRecordKeepsTheCertificatesExpiry: changing a course's validity later does not
+// rewrite what an issued certificate says, and the record agrees with the certificate.
+func TestRecordKeepsTheCertificatesExpiry(t *testing.T) {
+	r := newRig(t)
+	in := course.CourseInput{Title: "CSE awareness", ValidityMonths: 36}
+	courseID := r.courseWith(t, in)
+	start := r.Clock.Now().Add(7 * 24 * time.Hour)
+	sid := r.sessionAt(t, courseID, start, 5, r.Trainer.ID)
+	p := r.person(t)
+	b := r.book(t, sid, p)
+	r.Clock.Set(start.Add(time.Hour))
+	r.mark(t, b.ID, attendance.Attended)
+	r.submit(t, sid)
+	issued := r.liveCertificate(t, b.ID).ExpiresOn
+
+	in.Title, in.Summary, in.DurationMinutes, in.Status, in.ValidityMonths = "CSE awareness", "About it", 180, course.Published, 12
+	if err := r.Courses.UpdateCourse(ctx, courseID, in); err != nil {
+		t.Fatal(err)
+	}
+	done, err := r.Svc.Completions(ctx, p.ID)
+	if err != nil || len(done) != 1 {
+		t.Fatalf("completions: %v, %v", done, err)
+	}
+	if !done[0].ExpiresOn.Equal(issued) {
+		t.Fatalf("record says %v, the certificate %v", done[0].ExpiresOn, issued)
+	}
+}
