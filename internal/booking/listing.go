@@ -31,6 +31,9 @@ type Entry struct {
 	// the person's for certain, so it is not in their calendar; cancelled, the hold was
 	// released.
 	Held bool
+	// Attendance is what the register says: "attended", "partial", "absent", or "" when
+	// not recorded (yet).
+	Attendance string
 }
 
 // StartsLondon is the session start as shown to people.
@@ -44,7 +47,7 @@ const entryQuery = `SELECT b.id, b.session_id, b.user_id, b.status, b.created_at
 		AND o.status = 'waitlisted' AND (o.waitlisted_at < b.waitlisted_at OR (o.waitlisted_at = b.waitlisted_at AND o.id < b.id)))
 		ELSE 0 END,
 	c.id, c.title, s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.status,
-	u.name, u.email, u.job_title, o.name, COALESCE(b.ical_uid, ''), b.ical_sequence, ` + heldSQL + `
+	u.name, u.email, u.job_title, o.name, COALESCE(b.ical_uid, ''), b.ical_sequence, ` + heldSQL + `, COALESCE(b.attendance, '')
 	FROM bookings b
 	JOIN course_sessions s ON s.id = b.session_id
 	JOIN courses c ON c.id = s.course_id
@@ -63,7 +66,7 @@ func (s *Service) entries(ctx context.Context, where string, args ...any) ([]Ent
 		var created, updated, starts, ends store.Time
 		if err := rows.Scan(&e.ID, &e.SessionID, &e.UserID, &e.Status, &created, &updated, &e.WaitlistPosition,
 			&e.CourseID, &e.CourseTitle, &starts, &ends, &e.Online, &e.Venue, &e.OnlineURL, &e.SessionStatus,
-			&e.UserName, &e.UserEmail, &e.JobTitle, &e.Organisation, &e.ICalUID, &e.ICalSequence, &e.Held); err != nil {
+			&e.UserName, &e.UserEmail, &e.JobTitle, &e.Organisation, &e.ICalUID, &e.ICalSequence, &e.Held, &e.Attendance); err != nil {
 			return nil, err
 		}
 		e.CreatedAt, e.UpdatedAt, e.StartsAt, e.EndsAt = created.T, updated.T, starts.T, ends.T

@@ -237,3 +237,15 @@ func TestCertificateDownload(t *testing.T) {
 		mustNotContain(t, r.Body, "Wrong person")
 	}
 }
+
+// TestMyTrainingShowsAttendance: past sessions say what the register says, not "Booked".
+func TestMyTrainingShowsAttendance(t *testing.T) {
+	f := newRecordFixture(t)
+	c := f.signedIn(t, "sean@example.org")
+	page := f.get(t, c, "/my/training")
+	mustContain(t, page.Body, `<strong class="tag tag--green">Attended</strong>`)
+	past := page.Body[strings.Index(page.Body, `id="past"`):]
+	if strings.Contains(past[:strings.Index(past, "</table>")], ">Booked<") {
+		t.Error("a past session still shows Booked")
+	}
+}
