@@ -37,6 +37,24 @@ func (h *Handler) sessionScope(c *gin.Context) (scope, error) {
 // checkSession refuses a partner a session of a course that is not their organisation's,
 // with the same 404 as for a session that does not exist. It runs before the body is
 // read, so nothing about another partner's session shows through validation errors.
+// scopedSession reads the :id of a session the caller may change, answering the request
+// itself (not found, forbidden) when they may not.
+func (h *Handler) scopedSession(c *gin.Context) (int64, scope, bool) {
+	id, err := httpx.ParamID(c, "id")
+	var sc scope
+	if err == nil {
+		sc, err = h.sessionScope(c)
+	}
+	if err == nil {
+		err = h.checkSession(c, sc, id)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return 0, sc, false
+	}
+	return id, sc, true
+}
+
 func (h *Handler) checkSession(c *gin.Context, sc scope, id int64) error {
 	if !sc.partner {
 		return nil
@@ -153,17 +171,8 @@ func (h *Handler) createSession(c *gin.Context) {
 // capacity promotes from the waiting list (in the domain's transaction). A partner may
 // change only their organisation's sessions (others are 404) and not their trainers.
 func (h *Handler) updateSession(c *gin.Context) {
-	id, err := httpx.ParamID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	sc, err := h.sessionScope(c)
-	if err == nil {
-		err = h.checkSession(c, sc, id)
-	}
-	if err != nil {
-		h.fail(c, err)
+	id, sc, ok := h.scopedSession(c)
+	if !ok {
 		return
 	}
 	var body sessionFields
@@ -265,17 +274,8 @@ type cancelSessionBody struct {
 // cancelSession cancels a session and every live booking on it. A partner may cancel only
 // their organisation's sessions (others are 404), and must give a reason.
 func (h *Handler) cancelSession(c *gin.Context) {
-	id, err := httpx.ParamID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	sc, err := h.sessionScope(c)
-	if err == nil {
-		err = h.checkSession(c, sc, id)
-	}
-	if err != nil {
-		h.fail(c, err)
+	id, sc, ok := h.scopedSession(c)
+	if !ok {
 		return
 	}
 	var body cancelSessionBody
@@ -289,6 +289,7 @@ func (h *Handler) cancelSession(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	actor := httpx.CurrentUser(c).ID
+	var err error
 	if sc.partner {
 		err = h.Courses.CancelPartnerSession(ctx, sc.orgID, id, reason, actor)
 	} else {
