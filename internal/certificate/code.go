@@ -14,7 +14,7 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // rate limit on the verification page.
 const codeChars = 20
 
-// codeGroup is how many characters go between hyphens: XXXXX-XXXXX-XXXXX-XXXXX.
+// codeGroup is how many characters go between hyphens: 5, as in 8HNZ4-PE5YG-CK0H0-KG3BC.
 const codeGroup = 5
 
 // NewCode returns a fresh verification code of 100 random bits in grouped Crockford
