@@ -62,18 +62,8 @@ func sessionInput(c *gin.Context, form map[string]string) (course.SessionInput, 
 	case !dateOK:
 		v.Add("date", "Enter a real date, like 14/03/2027")
 	}
-	clockField := func(name, what string) (int, int, bool) {
-		hh, mm, ok := parseClock(form[name])
-		switch {
-		case strings.TrimSpace(form[name]) == "":
-			v.Add(name, "Enter the "+what+" time")
-		case !ok:
-			v.Add(name, "Enter the "+what+" time as hours and minutes, like 09:30")
-		}
-		return hh, mm, ok
-	}
-	sh, sm, startOK := clockField("start_time", "start")
-	eh, em, endOK := clockField("end_time", "end")
+	sh, sm, startOK := readClock(form, v, "start_time", "start")
+	eh, em, endOK := readClock(form, v, "end_time", "end")
 	if dateOK && startOK {
 		if t, ok := londonTime(y, mo, d, sh, sm); ok {
 			in.StartsAt = t

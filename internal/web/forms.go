@@ -185,3 +185,16 @@ func parseLocalDateTime(s string) (t time.Time, msg string) {
 	}
 	return t, ""
 }
+
+// readClock reads a time-of-day field such as start_time, recording a plain message
+// against it when it is empty or not a time.
+func readClock(form map[string]string, v problem.Validation, name, what string) (int, int, bool) {
+	hh, mm, ok := parseClock(form[name])
+	switch {
+	case strings.TrimSpace(form[name]) == "":
+		v.Add(name, "Enter the "+what+" time")
+	case !ok:
+		v.Add(name, "Enter the "+what+" time as hours and minutes, like 09:30")
+	}
+	return hh, mm, ok
+}

@@ -120,18 +120,8 @@ func (h *Handler) partnerDatesCreate(c *gin.Context) {
 // box (from 0) each session came from, for error messages.
 func partnerDates(form map[string]string) (ins []course.SessionInput, boxes []int, err error) {
 	v := problem.Validation{}
-	clockField := func(name, what string) (int, int, bool) {
-		hh, mm, ok := parseClock(form[name])
-		switch {
-		case strings.TrimSpace(form[name]) == "":
-			v.Add(name, "Enter the "+what+" time")
-		case !ok:
-			v.Add(name, "Enter the "+what+" time as hours and minutes, like 09:30")
-		}
-		return hh, mm, ok
-	}
-	sh, sm, startOK := clockField("start_time", "start")
-	eh, em, endOK := clockField("end_time", "end")
+	sh, sm, startOK := readClock(form, v, "start_time", "start")
+	eh, em, endOK := readClock(form, v, "end_time", "end")
 	var shared course.SessionInput
 	if s := strings.TrimSpace(form["capacity"]); s == "" {
 		v.Add("capacity", "Enter the number of places")
