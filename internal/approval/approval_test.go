@@ -469,3 +469,24 @@ func TestDecideConcurrently(t *testing.T) {
 		t.Fatalf("status %s", got.Status)
 	}
 }
+
+// TestHeldPlaceCannotBeCancelledBehindTheRequest: cancelling a held place directly is
+// refused (withdrawing the request is the way), so a later approval cannot book the person
+// again after they said no.
+func TestHeldPlaceCannotBeCancelledBehindTheRequest(t *testing.T) {
+	f := newFix(t, 3)
+	sid := f.Session(t, f.courseID, 7*24*time.Hour, 5)
+	req := f.request(t, sid, f.pat)
+	held, ok := f.bookingOf(t, sid, f.pat)
+	if !ok {
+		t.Fatal("no place was held")
+	}
+	_, err := f.bookings.Cancel(context.Background(), booking.CancelRequest{BookingID: held.ID, ActorID: f.pat.ID})
+	wantErr(t, err, booking.ErrHeldForApproval)
+	if got := f.get(t, req.Request.ID); got.Status != approval.Pending {
+		t.Fatalf("request is %s after a refused cancel, want pending", got.Status)
+	}
+	if b, _ := f.bookingOf(t, sid, f.pat); b.Status != booking.Confirmed {
+		t.Fatalf("held place is %s after a refused cancel", b.Status)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -16,6 +17,12 @@ type CancelRequest struct {
 	ActorID    int64
 	AnyBooking bool
 }
+
+// ErrHeldForApproval refuses to cancel a place held while a manager decides: withdrawing
+// the request (or declining it) releases the place and closes the request together, so a
+// later approval cannot book the person again.
+var ErrHeldForApproval = problem.Conflict("held_for_approval",
+	"This place is held while your manager decides. Withdraw your request instead: that releases the place.")
 
 // Cancel releases a place or leaves the waiting list. A confirmed place given up after the
 // session's cut-off is recorded as late-cancelled; the freed place goes to the first
@@ -32,6 +39,13 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 		}
 		if !b.Status.Live() {
 			return ErrAlreadyCancelled
+		}
+		var held bool
+		if err := tx.QueryRowContext(ctx, `SELECT `+heldSQL+` FROM bookings b WHERE b.id = ?`, b.ID).Scan(&held); err != nil {
+			return err
+		}
+		if held {
+			return ErrHeldForApproval
 		}
 		now := s.Now()
 		st, err := lockSession(ctx, tx, b.SessionID)

@@ -13,7 +13,7 @@ func TestCSVCellNeutralisesFormulas(t *testing.T) {
 		{"\tcmd", "'\tcmd"},
 		{"\rcmd", "'\rcmd"},
 		{"a=b", "a=b"},
-		{" =1", " =1"},
+		{" =1", "' =1"},
 		{"'already", "'already"},
 		{"Not marked", "Not marked"},
 	} {

@@ -14,10 +14,12 @@ import (
 )
 
 // csvCell neutralises a value for a spreadsheet: one starting with = + - @, a tab or a
-// carriage return would be read as a formula (CSV injection), so it gets a leading
-// apostrophe and is shown as text.
+// carriage return (OWASP's CSV injection list), even after spaces or a byte-order mark,
+// would be read as a formula, so it gets a leading apostrophe and is shown as text. Every
+// CSV export uses it.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	lead := strings.TrimLeft(s, " \ufeff")
+	if lead != "" && strings.ContainsRune("=+-@\t\r", rune(lead[0])) {
 		return "'" + s
 	}
 	return s
