@@ -25,4 +25,3 @@ func recordCSV(rows [][]string) ([]byte, error) {
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
-
