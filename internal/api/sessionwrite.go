@@ -238,16 +238,7 @@ func (h *Handler) updateSession(c *gin.Context) {
 	} else {
 		err = h.Courses.UpdateSession(ctx, id, in, actor)
 	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	s, err := h.Courses.Session(ctx, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newSessionJSON(s, true))
+	h.answerChangedSession(c, id, err)
 }
 
 // Stored times are four-digit-year text; an offset such as 9999-12-31T23:00:00-05:00 is
@@ -295,14 +286,18 @@ func (h *Handler) cancelSession(c *gin.Context) {
 	} else {
 		err = h.Courses.CancelSession(ctx, id, reason, actor)
 	}
-	if err != nil {
-		h.fail(c, err)
-		return
+	h.answerChangedSession(c, id, err)
+}
+
+// answerChangedSession answers a change to session id: the error, or the session as it
+// now stands.
+func (h *Handler) answerChangedSession(c *gin.Context, id int64, err error) {
+	if err == nil {
+		var s course.Session
+		if s, err = h.Courses.Session(c.Request.Context(), id); err == nil {
+			c.JSON(http.StatusOK, newSessionJSON(s, true))
+			return
+		}
 	}
-	s, err := h.Courses.Session(ctx, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newSessionJSON(s, true))
+	h.fail(c, err)
 }

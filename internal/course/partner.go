@@ -150,20 +150,7 @@ func (s *Service) PartnerSessions(ctx context.Context, orgID, courseID int64, in
 		args = append(args, store.FormatTime(s.Now()))
 	}
 	q += ` ORDER BY s.starts_at, s.id LIMIT 1000`
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, store.Classify(err)
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		sess, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sess)
-	}
-	return out, rows.Err()
+	return s.querySessions(ctx, q, args...)
 }
 
 // DateField names field of the i-th (from 0) date in a batch: "dates[2].starts_at".

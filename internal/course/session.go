@@ -193,6 +193,11 @@ func (s *Service) Sessions(ctx context.Context, f SessionFilter) ([]Session, err
 	}
 	q += " LIMIT ?"
 	args = append(args, limit)
+	return s.querySessions(ctx, q, args...)
+}
+
+// querySessions runs a query selecting sessionColumns and reads every row.
+func (s *Service) querySessions(ctx context.Context, q string, args ...any) ([]Session, error) {
 	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, store.Classify(err)
