@@ -183,14 +183,8 @@ func sessionPath(id int64) string { return "/admin/sessions/" + strconv.FormatIn
 // editableSession loads a session for the edit and cancel pages; cancelled and finished
 // sessions cannot be changed.
 func (h *Handler) editableSession(c *gin.Context) (course.Session, bool) {
-	id, err := httpx.ParamID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return course.Session{}, false
-	}
-	s, err := h.Courses.Session(c.Request.Context(), id)
-	if err != nil {
-		h.fail(c, err)
+	s, ok := h.pathSession(c)
+	if !ok {
 		return s, false
 	}
 	switch {

@@ -34,14 +34,8 @@ type bookData struct {
 // bookSession loads the session for the booking pages. Sessions of draft or archived
 // courses look like they do not exist, except to admins.
 func (h *Handler) bookSession(c *gin.Context) (course.Session, bool) {
-	id, err := httpx.ParamID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return course.Session{}, false
-	}
-	s, err := h.Courses.Session(c.Request.Context(), id)
-	if err != nil {
-		h.fail(c, err)
+	s, ok := h.pathSession(c)
+	if !ok {
 		return s, false
 	}
 	if s.CourseStatus != course.Published && !httpx.CurrentUser(c).IsAdmin() {

@@ -34,14 +34,8 @@ func (h *Handler) registerRegisterRoutes(r *httpx.Router) {
 // register: one of its trainers, or an admin. Anyone else gets the same "not found" as
 // for an id that does not exist, so ids of other trainers' sessions are not confirmed.
 func (h *Handler) registerSession(c *gin.Context) (course.Session, bool) {
-	id, err := httpx.ParamID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return course.Session{}, false
-	}
-	s, err := h.Courses.Session(c.Request.Context(), id)
-	if err != nil {
-		h.fail(c, err)
+	s, ok := h.pathSession(c)
+	if !ok {
 		return s, false
 	}
 	if me := httpx.CurrentUser(c); !me.IsAdmin() && !s.HasTrainer(me.ID) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/static"
@@ -184,4 +185,18 @@ func (f filesOnly) Open(name string) (http.File, error) {
 func isNotFound(err error) bool {
 	pe, _ := problem.From(err)
 	return pe.Status == http.StatusNotFound
+}
+
+// pathSession loads the session named by the :id in the path, answering with the error
+// page when there is none.
+func (h *Handler) pathSession(c *gin.Context) (course.Session, bool) {
+	id, err := httpx.ParamID(c, "id")
+	if err == nil {
+		var s course.Session
+		if s, err = h.Courses.Session(c.Request.Context(), id); err == nil {
+			return s, true
+		}
+	}
+	h.fail(c, err)
+	return course.Session{}, false
 }
