@@ -31,6 +31,8 @@ type Page struct {
 	Data     any
 	Path     string
 	Now      time.Time
+	// Summary lists the field errors in the order the fields appear on the page.
+	Summary []SummaryItem
 }
 
 // FieldError returns the message for one field, or "".
@@ -129,6 +131,16 @@ func (h *Handler) page(c *gin.Context, status int, name string, p Page) {
 		p.Flash = h.Sessions.PopString(c.Request.Context(), sessionFlash)
 	}
 	var buf bytes.Buffer
+	if p.Problem != nil && len(p.Problem.Fields) > 0 {
+		// Render the content alone first to learn where each field is.
+		if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
+			h.Log.Error("render", "template", name, "err", err)
+			c.String(http.StatusInternalServerError, "Something went wrong on our side.")
+			return
+		}
+		p.Summary = summaryInPageOrder(p.Problem.Fields, buf.Bytes())
+		buf.Reset()
+	}
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.Log.Error("render", "template", name, "err", err)
 		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
