@@ -40,7 +40,6 @@ func TestFormErrorsAllAtOnceInPageOrder(t *testing.T) {
 	mustNotContain(t, r.Body, `id="summary" name="summary" type="text" value="Why children go missing" aria-describedby="summary-hint" aria-invalid`)
 }
 
-
 // TestSessionFormErrorsAllAtOnce: a session form with a bad date also reports the missing
 // venue and the impossible number of places, not one mistake per submit, and nothing
 // about times that could not be read.
