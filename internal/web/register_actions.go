@@ -274,6 +274,18 @@ func (h *Handler) registerSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if checked := c.PostForm("checked"); checked != "" {
+		reg, err := h.Attendance.Load(c.Request.Context(), s.ID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if checked != registerFingerprint(reg) && !reg.Locked() {
+			h.redirect(c, registerPath(s.ID)+"/confirm", "The register changed after you opened this page, "+
+				"perhaps because someone else marked it. Check it again, then submit it")
+			return
+		}
+	}
 	out, err := h.Attendance.Submit(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
 	if err != nil {
 		h.registerProblem(c, s, err, nil, nil)

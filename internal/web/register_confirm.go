@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,6 +29,7 @@ type confirmData struct {
 	Absent   int
 	Reopened bool // the register was submitted before and reopened
 	IsAdmin  bool
+	Checked  string // registerFingerprint of what this page shows, sent back with the button
 }
 
 // CanSubmit reports whether the "Submit and lock" button is offered: Submit would accept
@@ -48,7 +52,7 @@ func (h *Handler) registerConfirm(c *gin.Context) {
 	}
 	d := confirmData{Session: s, Register: reg, Attended: reg.Count(attendance.Attended),
 		Partial: reg.Count(attendance.Partial), Absent: reg.Count(attendance.Absent),
-		IsAdmin: httpx.CurrentUser(c).IsAdmin()}
+		IsAdmin: httpx.CurrentUser(c).IsAdmin(), Checked: registerFingerprint(reg)}
 	if err := h.registerWritable(s, reg); err != nil {
 		d.Refusal, _ = problem.From(err)
 	}
@@ -87,4 +91,15 @@ func (h *Handler) registerConfirm(c *gin.Context) {
 		}
 	}
 	h.page(c, http.StatusOK, "trainer-register-confirm", Page{Title: title, Data: d})
+}
+
+// registerFingerprint sums up who is on the register and how each is marked. The
+// confirmation page sends it back with its button, so a register someone else changed
+// after the page was shown (a co-trainer's marks, a walk-in) is not submitted unseen.
+func registerFingerprint(reg attendance.Register) string {
+	h := sha256.New()
+	for _, e := range reg.Entries {
+		h.Write([]byte(strconv.FormatInt(e.BookingID, 10) + "=" + string(e.Mark) + ";"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -175,4 +176,38 @@ func TestRegisterConfirmationCountsEvaluations(t *testing.T) {
 	if n := f.count(t, "certificates"); n != 0 {
 		t.Fatalf("%d certificates before any evaluation", n)
 	}
+}
+
+var checkedRE = regexp.MustCompile(`name="checked" value="([0-9a-f]+)"`)
+
+// A register that changed after its confirmation page was shown is not submitted unseen.
+func TestRegisterConfirmationNoticesLaterChanges(t *testing.T) {
+	f := newRegFixture(t)
+	f.start()
+	tom := f.signedIn(t, "tom@example.org")
+	admin := f.signedIn(t, "ada@example.org")
+	reg := f.registerURL(f.Mine)
+
+	page := f.follow(t, tom, f.post(t, tom, reg, submitForm(f.PatB, "attended", f.SeanB, "attended", f.FormulaB, "absent")))
+	m := checkedRE.FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("no fingerprint on the confirmation: %.1500s", page.Body)
+	}
+	// Meanwhile an admin marks Seán as not attending.
+	f.follow(t, admin, f.post(t, admin, reg, markForm(f.SeanB, "absent")))
+	r := f.post(t, tom, reg+"/submit", url.Values{"checked": {m[1]}})
+	if r.Status != http.StatusSeeOther || r.Location != reg+"/confirm" {
+		t.Fatalf("stale confirmation: %d to %q", r.Status, r.Location)
+	}
+	page = f.follow(t, tom, r)
+	mustContain(t, page.Body, "The register changed after you opened this page", "2 people marked did not attend")
+	if f.count(t, "registers") != 0 {
+		t.Fatal("a stale confirmation submitted the register")
+	}
+	fresh := checkedRE.FindStringSubmatch(page.Body)
+	if fresh == nil || fresh[1] == m[1] {
+		t.Fatalf("the fingerprint did not change with the marks: %v", fresh)
+	}
+	page = f.follow(t, tom, f.post(t, tom, reg+"/submit", url.Values{"checked": {fresh[1]}}))
+	mustContain(t, page.Body, "Register submitted and locked. 1 certificate issued by email")
 }
