@@ -74,4 +74,3 @@ func (s *Service) SendPasswordLink(ctx context.Context, userID int64) error {
 		return SendPasswordLinkTx(ctx, tx, userID, false, s.Now())
 	})
 }
-

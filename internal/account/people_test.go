@@ -44,10 +44,10 @@ func TestSearchPeopleByEachField(t *testing.T) {
 		q    account.PeopleQuery
 		want string
 	}{
-		{account.PeopleQuery{Text: "smith"}, "Sam Smith"},               // name, any case
-		{account.PeopleQuery{Text: "AJ@SCHOOL"}, "Alex Jones"},          // email
-		{account.PeopleQuery{Text: "oldfield"}, "Alex Jones"},           // organisation; disabled left out
-		{account.PeopleQuery{Text: "sam police"}, "Sam Smith"},          // every word somewhere
+		{account.PeopleQuery{Text: "smith"}, "Sam Smith"},      // name, any case
+		{account.PeopleQuery{Text: "AJ@SCHOOL"}, "Alex Jones"}, // email
+		{account.PeopleQuery{Text: "oldfield"}, "Alex Jones"},  // organisation; disabled left out
+		{account.PeopleQuery{Text: "sam police"}, "Sam Smith"}, // every word somewhere
 		{account.PeopleQuery{Text: "sam", IncludeDisabled: true}, "Sam Gone,Sam Smith"},
 		{account.PeopleQuery{Text: "sam", OrganisationID: school.ID, IncludeDisabled: true}, "Sam Gone"},
 		{account.PeopleQuery{Text: "%"}, ""}, // no wildcard tricks
@@ -281,4 +281,3 @@ func TestSendPasswordLinkRefusals(t *testing.T) {
 		t.Errorf("%d emails queued, want 3", n)
 	}
 }
-
