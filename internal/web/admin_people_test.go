@@ -344,3 +344,18 @@ func TestAdminMergeRefusesBadInput(t *testing.T) {
 		t.Errorf("bad id: %d", r.Status)
 	}
 }
+
+// peoplePagePaths gives the people pages real addresses for TestEveryPageRenders.
+func (f *fixture) peoplePagePaths(t *testing.T) map[string]string {
+	dup := f.User(t, "pages.duplicate@example.org", f.Police.ID, account.Practitioner)
+	p := "/admin/people/" + id(f.Pract.ID)
+	return map[string]string{
+		"/admin/people":                      "/admin/people?q=pat&organisation=" + id(f.Police.ID) + "&disabled=yes",
+		"/admin/people/new":                  "/admin/people/new",
+		"/admin/people/:id":                  p,
+		"/admin/people/:id/edit":             p + "/edit",
+		"/admin/people/:id/disable":          p + "/disable",
+		"/admin/people/:id/merge":            p + "/merge?q=person",
+		"/admin/people/:id/merge/:duplicate": p + "/merge/" + id(dup.ID),
+	}
+}
