@@ -160,18 +160,23 @@ type liveBooking struct {
 	status       string
 	walkIn       bool
 	marked       bool // attendance recorded
+	held         bool // a place held while a manager decides: not yet the person's for certain
 	waitlistedAt string
 }
 
 // stronger reports whether a should be kept over b: a place over a waiting-list spot;
-// then one whose attendance is marked (the register is the record); then a counted place
-// over a walk-in; then the earlier place in the queue. A tie keeps b, the kept account's.
+// then one whose attendance is marked (the register is the record); then a place that is
+// the person's over one held for a manager's approval; then a counted place over a
+// walk-in; then the earlier place in the queue. A tie keeps b, the kept account's.
 func stronger(a, b liveBooking) bool {
 	if (a.status == "confirmed") != (b.status == "confirmed") {
 		return a.status == "confirmed"
 	}
 	if a.marked != b.marked {
 		return a.marked
+	}
+	if a.held != b.held {
+		return !a.held
 	}
 	if a.walkIn != b.walkIn {
 		return !a.walkIn
@@ -182,10 +187,17 @@ func stronger(a, b liveBooking) bool {
 	return false
 }
 
+// liveHoldSQL, completed with a booking id and ")", is whether that booking is live.
+const liveHoldSQL = `EXISTS (SELECT 1 FROM bookings hb WHERE hb.status = 'confirmed' AND hb.id = `
+
+// heldSQL, completed with a booking id and ")", is whether that booking is a place held
+// for a pending approval request.
+const heldSQL = `EXISTS (SELECT 1 FROM approval_requests a WHERE a.status = 'pending' AND a.booking_id = `
+
 func clashes(ctx context.Context, q querier, keepID, dupID int64) ([]Clash, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.session_id, c.title, s.starts_at,
-		d.id, d.status, d.walk_in, d.attendance IS NOT NULL, COALESCE(d.waitlisted_at, ''),
-		k.id, k.status, k.walk_in, k.attendance IS NOT NULL, COALESCE(k.waitlisted_at, '')
+		d.id, d.status, d.walk_in, d.attendance IS NOT NULL, `+heldSQL+`d.id), COALESCE(d.waitlisted_at, ''),
+		k.id, k.status, k.walk_in, k.attendance IS NOT NULL, `+heldSQL+`k.id), COALESCE(k.waitlisted_at, '')
 		FROM bookings d
 		JOIN bookings k ON k.session_id = d.session_id AND k.user_id = ? AND k.status IN ('confirmed', 'waitlisted')
 		JOIN course_sessions s ON s.id = d.session_id JOIN courses c ON c.id = s.course_id
@@ -201,8 +213,8 @@ func clashes(ctx context.Context, q querier, keepID, dupID int64) ([]Clash, erro
 		var starts store.Time
 		var d, k liveBooking
 		if err := rows.Scan(&c.SessionID, &c.CourseTitle, &starts,
-			&d.id, &d.status, &d.walkIn, &d.marked, &d.waitlistedAt,
-			&k.id, &k.status, &k.walkIn, &k.marked, &k.waitlistedAt); err != nil {
+			&d.id, &d.status, &d.walkIn, &d.marked, &d.held, &d.waitlistedAt,
+			&k.id, &k.status, &k.walkIn, &k.marked, &k.held, &k.waitlistedAt); err != nil {
 			return nil, err
 		}
 		c.StartsAt = starts.T
@@ -274,7 +286,8 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 			}
 		}
 		// 2. Approval requests: one waiting for a place that was just cancelled is
-		// withdrawn; where both accounts wait on one session, the duplicate's goes.
+		// withdrawn; where both accounts still wait on one session, the duplicate's goes,
+		// unless only it holds a place meanwhile.
 		withdraw := func(query string, args ...any) error {
 			rows, err := tx.QueryContext(ctx, query, args...)
 			if err != nil {
@@ -307,7 +320,9 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 				return err
 			}
 		}
-		if err := withdraw(`SELECT d.id FROM approval_requests d JOIN approval_requests k
+		if err := withdraw(`SELECT CASE WHEN `+liveHoldSQL+`d.booking_id) AND NOT `+liveHoldSQL+`k.booking_id)
+			THEN k.id ELSE d.id END
+			FROM approval_requests d JOIN approval_requests k
 			ON k.session_id = d.session_id AND k.user_id = ? AND k.status = 'pending'
 			WHERE d.user_id = ? AND d.status = 'pending'`, keepID, dupID); err != nil {
 			return err

@@ -305,3 +305,63 @@ func TestMergeRefusesBadInputAndChangesNothing(t *testing.T) {
 		t.Errorf("a refused merge changed something:\n%s\n%s", before, after)
 	}
 }
+
+func TestMergeSettlesApprovalRequests(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	course := r.Course(t, "Safeguarding level 3")
+	request := func(session int64, u *account.User, bookingID any, token string) int64 {
+		t.Helper()
+		var id int64
+		err := r.DB.Write(ctx, func(tx *sql.Tx) error {
+			return tx.QueryRow(`INSERT INTO approval_requests (session_id, user_id, booking_id, status, token_hash, created_at)
+				VALUES (?, ?, ?, 'pending', ?, '2026-11-25T10:00:00Z') RETURNING id`, session, u.ID, bookingID, token).Scan(&id)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	reqStatus := func(id int64) (string, int64) {
+		var s string
+		var user int64
+		if err := r.DB.R.QueryRow(`SELECT status, user_id FROM approval_requests WHERE id = ?`, id).Scan(&s, &user); err != nil {
+			t.Fatal(err)
+		}
+		return s, user
+	}
+	// The kept account holds a place pending approval; the duplicate has a real place.
+	held := r.Session(t, course, 7*24*time.Hour, 3)
+	keepHeld, dupReal := r.book(t, held, r.Keep), r.book(t, held, r.Dup)
+	heldReq := request(held, r.Keep, keepHeld.ID, "t1")
+	// Both accounts wait for approval on another session, only the duplicate holding a place.
+	pair := r.Session(t, course, 8*24*time.Hour, 3)
+	dupHold := r.book(t, pair, r.Dup)
+	dupPairReq := request(pair, r.Dup, dupHold.ID, "t2")
+	keepPairReq := request(pair, r.Keep, nil, "t3")
+
+	if _, err := r.People.Merge(ctx, r.Admin.ID, r.Keep.ID, r.Dup.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := r.status(t, dupReal.ID); s != "confirmed" {
+		t.Errorf("a real place lost to a held one: %s", s)
+	}
+	if s, _ := r.status(t, keepHeld.ID); s != "cancelled" {
+		t.Errorf("held place: %s", s)
+	}
+	if s, _ := reqStatus(heldReq); s != "withdrawn" {
+		t.Errorf("request for the cancelled held place: %s", s)
+	}
+	if s, u := reqStatus(dupPairReq); s != "pending" || u != r.Keep.ID {
+		t.Errorf("the request holding a place: %s, user %d", s, u)
+	}
+	if s, _ := reqStatus(keepPairReq); s != "withdrawn" {
+		t.Errorf("the request without a place: %s", s)
+	}
+	var pending int
+	_ = r.DB.R.QueryRow(`SELECT count(*) FROM approval_requests WHERE user_id = ? AND status = 'pending'`, r.Keep.ID).Scan(&pending)
+	if pending != 1 {
+		t.Errorf("%d pending requests on the kept account, want 1", pending)
+	}
+	r.countsRight(t)
+}
