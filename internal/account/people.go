@@ -219,6 +219,12 @@ func (s *Service) UpdatePerson(ctx context.Context, actorID, id int64, p Person)
 		if err := v.Err(); err != nil {
 			return err
 		}
+		// A new address is often a correction, or a mailbox the person has lost: password
+		// links already sent to the old one stop working.
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE used_at IS NULL
+			AND user_id = (SELECT id FROM users WHERE id = ? AND email <> ?)`, store.FormatTime(s.Now()), id, p.Email); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE users SET name = ?, email = ?, job_title = ?, team = ?, organisation_id = ?
 			WHERE id = ?`, p.Name, p.Email, p.JobTitle, p.Team, p.OrganisationID, id)
 		if store.IsConstraint(err) {

@@ -130,6 +130,15 @@ func TestUpdatePersonRefusesDuplicateEmail(t *testing.T) {
 	if f := fieldErrors(t, err); !strings.Contains(f["email"], "already uses") {
 		t.Errorf("duplicate email: %v", f)
 	}
+	// A link sent to the old address stops working when the address changes, not before.
+	if err := env.Accounts.SendPasswordLink(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	links := func() int {
+		var n int
+		_ = env.DB.R.QueryRow(`SELECT count(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL`, a.ID).Scan(&n)
+		return n
+	}
 	// Its own address, in another case, is fine.
 	if err := env.Accounts.UpdatePerson(ctx, admin.ID, a.ID, account.Person{Name: "A New", Email: "A@EXAMPLE.ORG",
 		OrganisationID: org.ID, Roles: []account.Role{account.Trainer}}); err != nil {
@@ -138,6 +147,16 @@ func TestUpdatePersonRefusesDuplicateEmail(t *testing.T) {
 	got, _ := env.Accounts.User(ctx, a.ID)
 	if got.Name != "A New" || got.Email != "a@example.org" || !got.Has(account.Trainer) || got.Has(account.Practitioner) {
 		t.Errorf("after update: %+v", got)
+	}
+	if n := links(); n != 1 {
+		t.Errorf("%d usable links after an edit that kept the address, want 1", n)
+	}
+	if err := env.Accounts.UpdatePerson(ctx, admin.ID, a.ID, account.Person{Name: "A New", Email: "a.new@example.org",
+		OrganisationID: org.ID, Roles: []account.Role{account.Trainer}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := links(); n != 0 {
+		t.Errorf("%d links still usable after the address changed", n)
 	}
 }
 
