@@ -147,6 +147,7 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerAccountRoutes(r)
 	h.registerBookingRoutes(r)
 	h.registerAdminRoutes(r)
+	h.registerPeopleRoutes(r)
 	h.registerPasswordRoutes(r)
 	h.registerCalendarRoutes(r)
 	h.registerEmailLogRoutes(r)
