@@ -76,20 +76,20 @@ var ErrSessionNotOpen = problem.Validation{"session_id": "Choose a session that 
 // Remind queues an email to the person naming the required training they need to do. A
 // person gets at most one such reminder a day (London), whoever sends it: sent is false
 // when one had already gone today. scopeOrgID is the organisation the manager may act on
-// (0: any, for admins); anyone outside it is store.ErrNotFound.
-func (s *Service) Remind(ctx context.Context, scopeOrgID int64, manager *account.User, personID int64) (sent bool, err error) {
+// (0: any, for admins); anyone outside it is store.ErrNotFound. p is the person reminded.
+func (s *Service) Remind(ctx context.Context, scopeOrgID int64, manager *account.User, personID int64) (p Person, sent bool, err error) {
 	m, err := s.Person(ctx, scopeOrgID, personID)
 	if err != nil {
-		return false, err
+		return p, false, err
 	}
-	p := m.People[0]
+	p = m.People[0]
 	items := Due(p, m.Courses)
 	if len(items) == 0 {
-		return false, ErrNothingDue
+		return p, false, ErrNothingDue
 	}
 	data, err := json.Marshal(TrainingDue{ManagerName: manager.Name, PersonName: p.Name, Items: items})
 	if err != nil {
-		return false, err
+		return p, false, err
 	}
 	now := s.Now()
 	day := now.In(clock.London).Format("2006-01-02")
@@ -109,15 +109,24 @@ func (s *Service) Remind(ctx context.Context, scopeOrgID int64, manager *account
 		sent = true
 		return nil
 	})
-	return sent, err
+	return p, sent, err
 }
 
-// RemindedToday reports whether the person has had a reminder today (London).
-func (s *Service) RemindedToday(ctx context.Context, personID int64) (bool, error) {
-	var n int
-	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM staff_reminders WHERE user_id = ? AND day = ?`,
-		personID, s.Now().In(clock.London).Format("2006-01-02")).Scan(&n)
-	return n > 0, store.Classify(err)
+// RemindedToday lists who among the organisation's staff has had a reminder today
+// (London), so the page can say so instead of offering another.
+func (s *Service) RemindedToday(ctx context.Context, orgID int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := s.scan(ctx, `SELECT r.user_id FROM staff_reminders r JOIN users u ON u.id = r.user_id
+		WHERE r.day = ? AND u.organisation_id = ?`, []any{s.Now().In(clock.London).Format("2006-01-02"), orgID},
+		func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+	return out, err
 }
 
 // Nominate queues an email to the person asking them to book a place on the session

@@ -57,3 +57,7 @@ func AdminTodo(ctx context.Context, db *store.DB, now time.Time) (Todo, error) {
 	}
 	return t, nil
 }
+
+// IsUnderSubscribed is the to-do list's test for one session: fewer than half its places
+// taken. (AdminTodo counts the same in SQL.)
+func IsUnderSubscribed(confirmed, capacity int) bool { return confirmed*2 < capacity }

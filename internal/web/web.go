@@ -157,5 +157,3 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
 }
-
-func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }
