@@ -109,7 +109,7 @@ func TestHomePractitioner(t *testing.T) {
 		t.Fatalf("GET /: %d", r.Status)
 	}
 	homeHas(t, "practitioner", r.Body, secOwn)
-	mustContain(t, r.Body, "Training required of you", "Child sexual exploitation awareness", "Due now: not done yet",
+	mustContain(t, r.Body, "Training required of you", "Child sexual exploitation awareness", "<p>Due now: not done yet</p>",
 		`<a class="button" href="/sessions/`+id(cse)+`/book">Book<span class="visually-hidden"> Child sexual exploitation awareness</span></a>`,
 		"Waiting lists", "number 2 on the waiting list", "You have no sessions booked")
 	mustNotContain(t, r.Body, "On this page")
