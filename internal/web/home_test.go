@@ -382,3 +382,12 @@ func TestAdminTodoOnHome(t *testing.T) {
 	}
 	mustContain(t, f.get(t, admin, "/").Body, `href="/admin/sessions/`+id(thin)+`"`)
 }
+
+// TestManagerSummarySaysCountsOverlap: the matrix's counts keep a person under each kind of
+// status among their courses (so the filters they link to agree with them); the page says
+// they can overlap rather than letting them pass for a breakdown of the staff.
+func TestManagerSummarySaysCountsOverlap(t *testing.T) {
+	f := newMgrFixture(t)
+	body := f.get(t, f.Mgr, "/manager").Body
+	mustContain(t, body, "These counts overlap", "need not add up to the number of staff")
+}
