@@ -80,6 +80,8 @@ var kindLabels = map[outbox.Kind]string{
 	"manager_digest":                "Weekly staff digest",
 	"substitution_out":              "Place handed to a colleague",
 	"substitution_in":               "Place received from a colleague",
+	"staff_nominated":               "Nominated by manager",
+	"training_due":                  "Training reminder from manager",
 }
 
 func kindLabel(k outbox.Kind) string {

@@ -158,5 +158,3 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
 }
-
-func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }
