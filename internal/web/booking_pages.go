@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,6 +18,8 @@ import (
 func (h *Handler) registerBookingRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/sessions/:id/book", httpx.SignedIn, h.bookForm)
 	r.Handle(http.MethodPost, "/sessions/:id/book", httpx.SignedIn, h.book)
+	r.Handle(http.MethodGet, "/bookings/:id/booked", httpx.SignedIn, h.bookedPage)
+	r.Handle(http.MethodGet, "/bookings/:id/calendar.ics", httpx.SignedIn, h.bookingICS)
 	r.Handle(http.MethodGet, "/my/training", httpx.SignedIn, h.myTraining)
 	r.Handle(http.MethodGet, "/bookings/:id/cancel", httpx.SignedIn, h.cancelForm)
 	r.Handle(http.MethodPost, "/bookings/:id/cancel", httpx.SignedIn, h.cancelBooking)
@@ -29,6 +32,9 @@ type bookData struct {
 	Reason      string
 	Mine        *booking.Entry
 	WaitingList bool // a new booking would join the waiting list
+	// Others are the person's live bookings on other dates of the course: booking this
+	// date as well needs a second yes (the form then carries also=1).
+	Others []booking.Entry
 }
 
 // bookSession loads the session for the booking pages. Sessions of draft or archived
@@ -56,6 +62,10 @@ func (h *Handler) bookPage(c *gin.Context, s course.Session) (Page, bool) {
 	}
 	if ok {
 		d.Mine = &e
+	}
+	if d.Others, err = h.otherDates(c, s); err != nil {
+		h.fail(c, err)
+		return Page{}, false
 	}
 	title := "Book a place"
 	if d.WaitingList {
@@ -93,6 +103,18 @@ func (h *Handler) book(c *gin.Context) {
 		return
 	}
 	me := httpx.CurrentUser(c)
+	if c.PostForm("also") != "1" {
+		// A second date of a course already booked: ask first (the form asks when it
+		// knows; this catches a booking made meanwhile in another tab).
+		p, ok := h.bookPage(c, s)
+		if !ok {
+			return
+		}
+		if d := p.Data.(bookData); len(d.Others) > 0 && d.Mine == nil {
+			h.page(c, http.StatusConflict, "book", p)
+			return
+		}
+	}
 	token := c.PostForm("token")
 	if !validFormToken(token) {
 		token = "" // still safe: one live booking per person per session
@@ -108,7 +130,7 @@ func (h *Handler) book(c *gin.Context) {
 		h.formProblem(c, "book", p, plainTokenError(err))
 		return
 	}
-	h.redirect(c, "/my/training", bookedMessage("You have", "You are", res.Booking, s))
+	h.redirect(c, "/bookings/"+strconv.FormatInt(res.Booking.ID, 10)+"/booked", "")
 }
 
 // errFormReused is the page's wording for a form token already spent on another booking

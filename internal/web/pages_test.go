@@ -59,6 +59,9 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.approvalPagePaths(t, bookingID) {
 		paths[k] = v
 	}
+	for k, v := range f.bookingPagePaths(bookingID) {
+		paths[k] = v
+	}
 	return paths
 }
 
