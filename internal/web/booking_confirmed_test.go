@@ -84,7 +84,7 @@ func TestBookingConfirmationPageAndCalendarDownload(t *testing.T) {
 		t.Fatalf("confirmation page: %d %.500s", got.Status, got.Body)
 	}
 	mustContain(t, got.Body, "Booking confirmed", "You have a place on Safeguarding level 2 on Wednesday 2 December 2026.",
-		"We have emailed <strong>pat@example.org</strong>", "What happens next", "Go to Guildhall, Bath",
+		"We have emailed <strong class=\"booked__email\">pat@example.org</strong>", "What happens next", "Go to Guildhall, Bath",
 		"If you cannot go, cancel by", "Add to your calendar", `href="/bookings/`+id(b.ID)+`/calendar.ics"`)
 
 	// Outlook.com and Google links carry the session in UTC.
@@ -174,7 +174,7 @@ func TestWaitingListConfirmationHasNoJoiningLink(t *testing.T) {
 	}
 	got := f.follow(t, pat, r)
 	mustContain(t, got.Body, "You are on the waiting list", "You are number 1 on the waiting list for Safeguarding level 2",
-		"We have emailed <strong>pat@example.org</strong>", "You do not have a place yet", "Add to your calendar")
+		"We have emailed <strong class=\"booked__email\">pat@example.org</strong>", "You do not have a place yet", "Add to your calendar")
 	mustNotContain(t, got.Body, "secret-room")
 	if q := link(t, got.Body, "https://calendar.google.com/").Query(); q.Get("location") != "Online" || strings.Contains(q.Get("details"), "secret-room") {
 		t.Errorf("Google link for someone waiting: %v", q)
