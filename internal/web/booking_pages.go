@@ -111,7 +111,7 @@ func (h *Handler) book(c *gin.Context) {
 		if !ok {
 			return
 		}
-		if d := p.Data.(bookData); len(d.Others) > 0 && d.Mine == nil {
+		if d := p.Data.(bookData); len(d.Others) > 0 && d.Mine == nil && d.Open {
 			h.page(c, http.StatusConflict, "book", p)
 			return
 		}

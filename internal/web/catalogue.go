@@ -185,9 +185,17 @@ func (h *Handler) catalogueAreas(c *gin.Context, chosen string) ([]option, error
 	if online {
 		names = append(names, course.AreaOnline)
 	}
-	out := make([]option, len(names))
-	for i, n := range names {
-		out[i] = option{Value: n, Label: n, Selected: strings.EqualFold(n, chosen)}
+	out := make([]option, 0, len(names)+1)
+	found := false
+	for _, n := range names {
+		sel := strings.EqualFold(n, chosen)
+		found = found || sel
+		out = append(out, option{Value: n, Label: n, Selected: sel})
+	}
+	if chosen != "" && !found {
+		// An area with no dates left (an old link): keep it chosen, so the empty result
+		// makes sense.
+		out = append(out, option{Value: chosen, Label: chosen, Selected: true})
 	}
 	return out, nil
 }
