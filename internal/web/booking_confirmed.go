@@ -107,7 +107,9 @@ func (h *Handler) bookingICS(c *gin.Context) {
 		h.fail(c, booking.ErrBookingNotFound)
 		return
 	}
-	body, err := calendar.Feed(e.CourseTitle, []calendar.Event{h.bookingEvent(e, h.siteBase(c), now)})
+	// No calendar name: with one, some calendar apps open the file as a new calendar
+	// instead of adding the event to the person's own.
+	body, err := calendar.Feed("", []calendar.Event{h.bookingEvent(e, h.siteBase(c), now)})
 	if err != nil {
 		h.fail(c, err)
 		return

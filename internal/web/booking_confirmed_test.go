@@ -125,6 +125,10 @@ func TestBookingConfirmationPageAndCalendarDownload(t *testing.T) {
 		p.Location != "Guildhall, Bath" {
 		t.Errorf("ics event %+v; want UID %s SEQUENCE %d", p, uid, seq)
 	}
+	if strings.Contains(ics.Body, "X-WR-CALNAME") {
+		t.Errorf("a one-event download names a calendar:\n%s", ics.Body)
+	}
+	mustContain(t, f.get(t, pat, "/my/training").Body, `href="/bookings/`+id(b.ID)+`/booked#add-to-calendar"`)
 	if !strings.Contains(ics.Body, "DTSTART:20261202T100000Z\r\n") {
 		t.Errorf("DTSTART not in UTC form:\n%s", ics.Body)
 	}
