@@ -213,7 +213,7 @@ func TestSecondDateOfACourseAsksFirst(t *testing.T) {
 	if r.Status != http.StatusConflict {
 		t.Fatalf("second date without also=1: %d %q", r.Status, r.Location)
 	}
-	mustContain(t, r.Body, "Book this date as well?")
+	mustContain(t, r.Body, "There is a problem", "nothing has been booked yet", "Book this date as well?", `name="also" value="1"`)
 	if n := len(f.bookingsOf(t, f.Pract.ID)); n != 1 {
 		t.Fatalf("bookings: %d, want 1", n)
 	}

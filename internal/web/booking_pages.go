@@ -112,7 +112,8 @@ func (h *Handler) book(c *gin.Context) {
 			return
 		}
 		if d := p.Data.(bookData); len(d.Others) > 0 && d.Mine == nil && d.Open {
-			h.page(c, http.StatusConflict, "book", p)
+			p.Problem = errAnotherDate
+			h.page(c, errAnotherDate.Status, "book", p)
 			return
 		}
 	}
@@ -133,6 +134,11 @@ func (h *Handler) book(c *gin.Context) {
 	}
 	h.redirect(c, "/bookings/"+strconv.FormatInt(res.Booking.ID, 10)+"/booked", "")
 }
+
+// errAnotherDate stops a booking made without seeing that the person already holds
+// another date of the course.
+var errAnotherDate = problem.New(http.StatusConflict, "another_date",
+	"You already have a place on another date of this course, so nothing has been booked yet. Check the dates below and confirm if you want this one as well.")
 
 // errFormReused is the page's wording for a form token already spent on another booking
 // (only a tampered or very stale form can do that).
