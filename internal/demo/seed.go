@@ -37,7 +37,8 @@ type Login struct {
 // Seed fills an EMPTY database with a demo partnership: organisations, people, published
 // courses, sessions over the three months after now (Europe/London working days) and
 // bookings, including nearly full sessions and exactly one full session with a waiting
-// list. On a database that already has any organisation it does nothing and returns
+// list, and one session of the demo trainer's that started 20 minutes ago, so a register
+// can be taken at once. On a database that already has any organisation it does nothing and returns
 // (nil, nil), so a real deployment is never touched.
 //
 // The result depends only on now. Seeding is not one transaction: a failure part-way leaves
@@ -70,6 +71,9 @@ func Seed(ctx context.Context, accounts *account.Service, courses *course.Servic
 		return nil, err
 	}
 	if err := s.book(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.startedSession(ctx, courses.DB); err != nil {
 		return nil, err
 	}
 	if err := s.runHistory(ctx, courses.DB); err != nil {

@@ -123,6 +123,9 @@ func TestSeedFillsAnEmptyDatabase(t *testing.T) {
 		horizon := now.AddDate(0, 3, 0)
 		var online, inPerson, full int
 		for _, s := range sessions {
+			if s.StartsAt.Equal(underWay(now)) {
+				continue // the one under way: started_test.go
+			}
 			if !s.StartsAt.After(now) || !s.StartsAt.Before(horizon) {
 				t.Errorf("session %d starts %s, outside (%s, %s)", s.ID, s.StartsAt, now, horizon)
 			}
@@ -271,6 +274,9 @@ func TestSeedTimesAreLondonLocal(t *testing.T) {
 		var b strings.Builder
 		var bst int
 		for _, s := range sessions {
+			if s.StartsAt.Equal(underWay(now)) {
+				continue // the one under way starts whenever the demo does
+			}
 			l := s.StartsLondon()
 			if l.Hour() < 9 || l.Hour() > 14 || l.Minute()%30 != 0 || l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
 				t.Errorf("session %d starts %s London time", s.ID, l.Format(time.RFC1123))
