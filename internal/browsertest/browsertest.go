@@ -67,7 +67,8 @@ func AxeScript() (string, error) {
 		places = append(places, filepath.Join(root, "axe-core", "axe.min.js"))
 	}
 	if home, err := os.UserHomeDir(); err == nil {
-		places = append(places, filepath.Join(home, "node_modules", "axe-core", "axe.min.js"),
+		places = append(places, filepath.Join(home, ".cache", "traininghub-axe", "node_modules", "axe-core", "axe.min.js"), // .ci/run
+			filepath.Join(home, "node_modules", "axe-core", "axe.min.js"),
 			filepath.Join(home, ".npm-global", "lib", "node_modules", "axe-core", "axe.min.js"))
 	}
 	for _, p := range places {
