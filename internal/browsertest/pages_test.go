@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/traininghub/traininghub/internal/account"
 )
@@ -365,6 +366,85 @@ func TestScreenshots(t *testing.T) {
 				}
 				t.Logf("saved %s", file)
 			}
+		})
+	}
+}
+
+// A form to send back empty, and where to find it: path, or the first link matching link
+// on the page at path.
+type emptyForm struct {
+	role account.Role
+	path string
+	link string
+}
+
+var emptyForms = []emptyForm{
+	{path: "/login"},
+	{path: "/register"},
+	{path: "/password/forgot"},
+	{role: account.Admin, path: "/admin/courses/new"},
+	{role: account.Admin, path: "/admin/courses", link: `a[href$="/sessions/new"]`},
+	{role: account.Admin, path: "/admin/organisations/new"},
+	{role: account.Admin, path: "/admin/required-training/new"},
+	{role: account.Partner, path: "/partner/courses/new"},
+	{role: account.Partner, path: "/partner", link: `a[href$="/sessions/new"]`},
+}
+
+// clearAndSubmitJS empties the text fields of the page's main form and clicks its first
+// submit button, as someone sending the form without filling it in.
+const clearAndSubmitJS = `() => {
+  const form = document.querySelector('main form[method="post"][novalidate]');
+  if (!form) return false;
+  form.querySelectorAll('input:not([type]), input[type="text"], input[type="email"], input[type="password"], input[type="date"], input[type="time"], input[type="number"], input[type="url"], textarea')
+    .forEach(e => { e.value = ''; });
+  form.querySelector('button[type="submit"], button:not([type])').click();
+  return true;
+}`
+
+// TestFormsWithErrorsAreAccessible sends each kind of form back empty and checks the page
+// that answers, with its error summary and the fields in error, like every other page.
+func TestFormsWithErrorsAreAccessible(t *testing.T) {
+	b, s := rig(t)
+	pages := map[account.Role]*rod.Page{}
+	for _, f := range emptyForms {
+		name := f.path
+		if f.link != "" {
+			name += " " + f.link
+		}
+		p, ok := pages[f.role]
+		if !ok {
+			p, _ = openAs(t, b, s, walker{name: string(f.role), role: f.role})
+			pages[f.role] = p
+		}
+		t.Run(name, func(t *testing.T) {
+			path := f.path
+			if err := Visit(p, s.URL+path); err != nil {
+				t.Fatal(err)
+			}
+			if f.link != "" {
+				el, err := p.Timeout(5 * time.Second).Element(f.link)
+				if err != nil {
+					t.Fatalf("no %s on %s: %v", f.link, path, err)
+				}
+				href, err := el.Attribute("href")
+				if err != nil || href == nil {
+					t.Fatalf("%s on %s has no href", f.link, path)
+				}
+				path = *href
+				if err := Visit(p, s.URL+path); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
+			res, err := p.Eval(clearAndSubmitJS)
+			if err != nil || !res.Value.Bool() {
+				t.Fatalf("%s: no form to send (%v)", path, err)
+			}
+			wait()
+			if _, err := p.Timeout(5 * time.Second).Element(".error-summary"); err != nil {
+				t.Fatalf("%s sent empty: no error summary", path)
+			}
+			checkPage(t, b, p, path)
 		})
 	}
 }
