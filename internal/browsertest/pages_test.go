@@ -257,6 +257,9 @@ func checkPage(t *testing.T, b *Browser, p *rod.Page, path string) {
 		} else if o != nil {
 			probs.report(fmt.Sprintf("at %s scrolls sideways: %s", v.Name, o))
 		}
+		if v == SmallPhone {
+			logScrollingTables(t, p, path)
+		}
 		if v != Desktop && v != SmallPhone {
 			continue
 		}
@@ -273,6 +276,21 @@ func checkPage(t *testing.T, b *Browser, p *rod.Page, path string) {
 	}
 	if err := SetViewport(p, Desktop); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// logScrollingTables notes, for people to judge, the tables that scroll sideways inside
+// their box: allowed, but on a phone a list is often better as stacked cards.
+func logScrollingTables(t *testing.T, p *rod.Page, path string) {
+	t.Helper()
+	res, err := p.Eval(`() => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+	  .map(w => { const c = w.querySelector('caption'); const n = (c ? c.textContent : w.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
+	    return n + ' (' + w.scrollWidth + ' px in ' + w.clientWidth + ')'; })`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range res.Value.Arr() {
+		t.Logf("%s at 320px: table scrolls inside its box: %s", path, v.Str())
 	}
 }
 
