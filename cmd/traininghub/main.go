@@ -16,6 +16,8 @@ Usage:
   traininghub serve [--addr :8080] [--db data/traininghub.db] [--base-url URL] [--demo]
   traininghub migrate [--db PATH]
   traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
+  traininghub user disable --email E [--db PATH]
+  traininghub user enable --email E [--db PATH]
   traininghub token add --email E [--db PATH]
   traininghub healthcheck [--addr :8080]
 
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrate(ctx, rest, stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(ctx, rest[1:], stdin, stdout)
+	case cmd == "user" && len(rest) > 0 && (rest[0] == "disable" || rest[0] == "enable"):
+		return userSetActive(ctx, rest[1:], rest[0] == "enable", stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "add":
 		return tokenAdd(ctx, rest[1:], stdout)
 	case cmd == "healthcheck":

@@ -55,11 +55,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	bookings := booking.NewService(db, now)
 
 	if *demoData {
-		logins, err := demo.Seed(ctx, accounts, courses, bookings, now())
+		seeded, err := demo.Seed(ctx, accounts, courses, bookings, now())
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
-		printLogins(stdout, logins, *addr)
+		logins, err := demo.ExistingLogins(ctx, accounts)
+		if err != nil {
+			return fmt.Errorf("read demo sign-ins: %w", err)
+		}
+		printLogins(stdout, logins, len(seeded) > 0, *addr, *dbPath)
 	}
 
 	public := publicBaseURL(*baseURL, *addr) // links in emails and calendar UIDs both use it
@@ -117,20 +121,27 @@ func openAndMigrate(ctx context.Context, path string) (*store.DB, error) {
 	return db, nil
 }
 
-func printLogins(w io.Writer, logins []demo.Login, addr string) {
+// printLogins tells a newcomer how to sign in to the demo, at every start, and how to
+// begin it afresh. fresh says whether this start seeded the data.
+func printLogins(w io.Writer, logins []demo.Login, fresh bool, addr, dbPath string) {
 	if len(logins) == 0 {
-		fmt.Fprintln(w, "Demo data: the database already has data, so nothing was added.")
+		fmt.Fprintln(w, "Demo data: the database already has data that is not the demo's, so nothing was added.")
 		return
 	}
 	host := addr
 	if strings.HasPrefix(host, ":") {
 		host = "localhost" + host
 	}
-	fmt.Fprintf(w, "\nDemo partnership ready at http://%s\nSign in as:\n", host)
+	if fresh {
+		fmt.Fprintf(w, "\nDemo partnership ready at http://%s\n", host)
+	} else {
+		fmt.Fprintf(w, "\nDemo partnership (seeded earlier, with any changes you made) at http://%s\n", host)
+	}
+	fmt.Fprintln(w, "Sign in as:")
 	for _, l := range logins {
 		fmt.Fprintf(w, "  %-13s %-28s password: %s\n", l.Role, l.Email, l.Password)
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "To start the demo afresh, stop the server, delete %s (with its -wal and -shm files) and run it again.\n\n", dbPath)
 }
 
 // sweepSessions deletes expired sign-in sessions hourly.

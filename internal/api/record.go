@@ -19,6 +19,8 @@ import (
 func (h *Handler) registerRecordAPI(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/me/record", httpx.SignedIn, h.myRecord)
 	r.Handle(http.MethodGet, "/certificates/:code", httpx.Public, h.getCertificate)
+	// The owner, the session's trainers and admins (others: 404, checked in the handler).
+	r.Handle(http.MethodGet, "/certificates/:code/pdf", httpx.SignedIn, h.certificatePDF)
 }
 
 // completionJSON is one completed course of a learning record.
@@ -29,6 +31,7 @@ type completionJSON struct {
 	ExpiresOn          *string `json:"expires_on"`
 	Status             string  `json:"status"` // none, current, expiring or expired
 	CertificateCode    *string `json:"certificate_code"`
+	CertificatePDFURL  *string `json:"certificate_pdf_url"` // absolute; GET it with the same token
 	AwaitingEvaluation bool    `json:"awaiting_evaluation"`
 }
 
@@ -76,8 +79,8 @@ func (h *Handler) myRecord(c *gin.Context) {
 		j := completionJSON{CourseID: d.CourseID, Course: d.CourseTitle, CompletedOn: *londonDay(d.CompletedOn),
 			ExpiresOn: londonDay(d.ExpiresOn), Status: string(d.Status), AwaitingEvaluation: d.AwaitingEvaluation}
 		if d.CertificateCode != "" {
-			code := d.CertificateCode
-			j.CertificateCode = &code
+			code, pdf := d.CertificateCode, h.certificatePDFURL(c, d.CertificateCode)
+			j.CertificateCode, j.CertificatePDFURL = &code, &pdf
 		}
 		out.Completions = append(out.Completions, j)
 	}

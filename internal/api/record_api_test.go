@@ -90,7 +90,7 @@ func TestMyRecord(t *testing.T) {
 	if len(body.Completions) != 2 || len(body.Upcoming) != 1 {
 		t.Fatalf("record: %s", r.Body)
 	}
-	wantKeys := []string{"awaiting_evaluation", "certificate_code", "completed_on", "course", "course_id", "expires_on", "status"}
+	wantKeys := []string{"awaiting_evaluation", "certificate_code", "certificate_pdf_url", "completed_on", "course", "course_id", "expires_on", "status"}
 	for _, c := range body.Completions {
 		if got := recKeys(c); !reflect.DeepEqual(got, wantKeys) {
 			t.Errorf("completion keys %v, want %v", got, wantKeys)
@@ -100,11 +100,11 @@ func TestMyRecord(t *testing.T) {
 	code, _ := first["certificate_code"].(string)
 	if first["course"] != "Children missing from home" || first["course_id"] != float64(refresher) ||
 		first["completed_on"] != "2026-11-27" || first["expires_on"] != "2029-11-27" || first["status"] != "current" ||
-		len(code) != 23 || first["awaiting_evaluation"] != false {
+		len(code) != 23 || first["awaiting_evaluation"] != false || first["certificate_pdf_url"] != f.URL+"/api/v1/certificates/"+code+"/pdf" {
 		t.Errorf("first completion: %v", first)
 	}
 	if second["course"] != "Neglect" || second["completed_on"] != "2026-11-26" || second["expires_on"] != nil ||
-		second["status"] != "none" || second["certificate_code"] != nil || second["awaiting_evaluation"] != true {
+		second["status"] != "none" || second["certificate_code"] != nil || second["certificate_pdf_url"] != nil || second["awaiting_evaluation"] != true {
 		t.Errorf("second completion: %v", second)
 	}
 	up := body.Upcoming[0]

@@ -23,6 +23,7 @@ func (h *Handler) registerRegisterAPI(r *httpx.Router) {
 	trainer := httpx.Roles(account.Trainer, account.Admin)
 	r.Handle(http.MethodGet, "/sessions/:id/register", trainer, h.getRegister)
 	r.Handle(http.MethodPut, "/bookings/:id/attendance", trainer, h.putAttendance)
+	r.Handle(http.MethodPost, "/sessions/:id/register/submit", trainer, h.submitRegister)
 }
 
 type registerEntryJSON struct {

@@ -52,6 +52,14 @@ func (e evaluated) submit(t *testing.T, sessionID int64) attendance.Outcome {
 
 func TestEvaluationHoldsTheCertificateBack(t *testing.T) {
 	e := newEvaluated(t)
+	e.mark(t, e.unmarked.ID, attendance.Absent)
+	preview, err := e.Svc.Preview(ctx, e.sessionID)
+	if err != nil || preview.Outcome != (attendance.Outcome{Awaiting: 1}) || preview.Keeping != nil || preview.Losing != nil {
+		t.Fatalf("preview %+v %v, want 1 awaiting", preview, err)
+	}
+	if n := e.outboxRows(t, string(outbox.EvaluationRequested), e.attended.ID); n != 0 {
+		t.Fatalf("the preview sent %d evaluation requests", n)
+	}
 	out := e.submit(t, e.sessionID)
 	if out != (attendance.Outcome{Awaiting: 1}) {
 		t.Fatalf("outcome %+v, want 1 awaiting", out)

@@ -196,9 +196,27 @@ func TestCorrectionsAfterReopen(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				// The confirmation page's preview says beforehand what the submit then does.
+				preview, err := r.Svc.Preview(ctx, sessionID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				out, err := r.Svc.Submit(ctx, sessionID, r.Admin.ID)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if preview.Outcome != out || len(preview.Losing) != out.Withdrawn {
+					t.Errorf("step %d: preview %+v, but submit did %+v", i, preview, out)
+				}
+				for _, lost := range preview.Losing {
+					if r.liveCertificates(t, lost) != 0 {
+						t.Errorf("step %d: booking %d was to lose its certificate and still holds one", i, lost)
+					}
+				}
+				for _, kept := range preview.Keeping {
+					if r.liveCertificates(t, kept) != 1 || r.attendanceOf(t, kept) != attendance.Attended {
+						t.Errorf("step %d: booking %d was to keep its certificate", i, kept)
+					}
 				}
 				if out != st.want {
 					t.Errorf("step %d: outcome %+v, want %+v", i, out, st.want)

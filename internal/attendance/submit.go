@@ -68,18 +68,32 @@ func (s *Service) Submit(ctx context.Context, sessionID, actorID int64) (Outcome
 // correction may reissue, unlike those an admin revoked.
 const reasonCorrected = "Attendance was corrected on the register"
 
-// settleCertificates makes certificates match the submitted register.
-func (s *Service) settleCertificates(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now time.Time, out *Outcome) error {
-	type row struct {
-		bookingID        int64
-		mark             string
-		needsEval        bool
-		evaluated        bool
-		hasCertificate   bool
-		asked            bool
-		withdrawnByAdmin bool
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT b.id, COALESCE(b.attendance, ''), c.requires_evaluation,
+// certificateStep is what submitting the register does to one booking's certificate.
+type certificateStep int
+
+const (
+	stepNone     certificateStep = iota // nothing changes
+	stepWithdraw                        // no longer attended: the live certificate is withdrawn
+	stepAwait                           // attended, but the course wants their evaluation first
+	stepAsk                             // stepAwait, and the evaluation request is not sent yet
+	stepIssue                           // attended: a certificate is issued now
+)
+
+// plannedStep is one booking's certificateStep, and whether it already holds a live
+// certificate.
+type plannedStep struct {
+	bookingID int64
+	step      certificateStep
+	holds     bool
+}
+
+// planCertificates decides, from the marks as stored, what submitting the register does
+// to each confirmed booking's certificate. Submit applies the plan in its transaction;
+// Preview counts it, so the confirmation page says exactly what submitting will do.
+func planCertificates(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, sessionID int64) ([]plannedStep, error) {
+	rows, err := q.QueryContext(ctx, `SELECT b.id, COALESCE(b.attendance, ''), c.requires_evaluation,
 		EXISTS (SELECT 1 FROM evaluations e WHERE e.booking_id = b.id),
 		EXISTS (SELECT 1 FROM certificates k WHERE k.booking_id = b.id AND k.revoked_at IS NULL),
 		EXISTS (SELECT 1 FROM outbox m WHERE m.booking_id = b.id AND m.kind = 'evaluation_requested'),
@@ -88,53 +102,113 @@ func (s *Service) settleCertificates(ctx context.Context, tx *sql.Tx, sessionID,
 		FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 		WHERE b.session_id = ? AND b.status = 'confirmed' ORDER BY b.id`, reasonCorrected, sessionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var all []row
+	defer rows.Close()
+	var plan []plannedStep
 	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.bookingID, &r.mark, &r.needsEval, &r.evaluated, &r.hasCertificate, &r.asked, &r.withdrawnByAdmin); err != nil {
-			rows.Close()
-			return err
+		var (
+			bookingID                                                     int64
+			mark                                                          string
+			needsEval, evaluated, hasCertificate, asked, withdrawnByAdmin bool
+		)
+		if err := rows.Scan(&bookingID, &mark, &needsEval, &evaluated, &hasCertificate, &asked, &withdrawnByAdmin); err != nil {
+			return nil, err
 		}
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, r := range all {
+		p := plannedStep{bookingID: bookingID, holds: hasCertificate}
 		switch {
-		case r.mark != string(Attended) && r.hasCertificate:
-			if err := revokeTx(ctx, tx, `booking_id = ? AND revoked_at IS NULL`, r.bookingID,
-				reasonCorrected, actorID, now); err != nil {
-				return err
-			}
-			out.Withdrawn++
-		case r.mark != string(Attended) || r.hasCertificate || r.withdrawnByAdmin:
+		case mark != string(Attended) && hasCertificate:
+			p.step = stepWithdraw
+		case mark != string(Attended) || hasCertificate || withdrawnByAdmin:
 			// Nothing to do; and a certificate an admin revoked stays revoked however
 			// often the register is resubmitted.
-		case r.needsEval && !r.evaluated:
-			out.Awaiting++
-			if !r.asked {
-				if err := outbox.EnqueueBookingTx(ctx, tx, outbox.EvaluationRequested, r.bookingID, outbox.Options{}, now); err != nil {
-					return err
-				}
-				// EnqueueBookingTx makes session mail expire at the session's start, which has
-				// passed by now: the worker would drop the request unsent.
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET expires_at = NULL
-					WHERE booking_id = ? AND kind = ? AND status = 'queued'`, r.bookingID, outbox.EvaluationRequested); err != nil {
-					return err
-				}
-			}
+		case needsEval && !evaluated && asked:
+			p.step = stepAwait
+		case needsEval && !evaluated:
+			p.step = stepAsk
 		default:
-			if err := issueTx(ctx, tx, r.bookingID, now); err != nil {
-				return err
-			}
+			p.step = stepIssue
+		}
+		plan = append(plan, p)
+	}
+	return plan, rows.Err()
+}
+
+// tally counts a plan as Submit reports it.
+func tally(plan []plannedStep) Outcome {
+	var out Outcome
+	for _, p := range plan {
+		switch p.step {
+		case stepWithdraw:
+			out.Withdrawn++
+		case stepAwait, stepAsk:
+			out.Awaiting++
+		case stepIssue:
 			out.Issued++
 		}
 	}
+	return out
+}
+
+// settleCertificates makes certificates match the submitted register.
+func (s *Service) settleCertificates(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now time.Time, out *Outcome) error {
+	plan, err := planCertificates(ctx, tx, sessionID)
+	if err != nil {
+		return err
+	}
+	for _, p := range plan {
+		switch p.step {
+		case stepWithdraw:
+			if err := revokeTx(ctx, tx, `booking_id = ? AND revoked_at IS NULL`, p.bookingID,
+				reasonCorrected, actorID, now); err != nil {
+				return err
+			}
+		case stepAsk:
+			if err := outbox.EnqueueBookingTx(ctx, tx, outbox.EvaluationRequested, p.bookingID, outbox.Options{}, now); err != nil {
+				return err
+			}
+			// EnqueueBookingTx makes session mail expire at the session's start, which has
+			// passed by now: the worker would drop the request unsent.
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET expires_at = NULL
+				WHERE booking_id = ? AND kind = ? AND status = 'queued'`, p.bookingID, outbox.EvaluationRequested); err != nil {
+				return err
+			}
+		case stepIssue:
+			if err := issueTx(ctx, tx, p.bookingID, now); err != nil {
+				return err
+			}
+		}
+	}
+	*out = tally(plan)
 	return nil
+}
+
+// Preview is what submitting the register now would do, read without changing anything.
+type Preview struct {
+	Outcome
+	Keeping []int64 // bookings, marked attended, that already hold a certificate and keep it
+	Losing  []int64 // bookings whose certificate would be withdrawn: no longer marked attended
+}
+
+// Preview says what Submit would do with the marks as they are stored now: who gets a
+// certificate, who is asked for an evaluation first, and who loses a certificate after a
+// reopened register was corrected. It does not check whether the register may be
+// submitted; Submit does.
+func (s *Service) Preview(ctx context.Context, sessionID int64) (Preview, error) {
+	plan, err := planCertificates(ctx, s.DB.R, sessionID)
+	if err != nil {
+		return Preview{}, store.Classify(err)
+	}
+	p := Preview{Outcome: tally(plan)}
+	for _, step := range plan {
+		switch {
+		case step.step == stepWithdraw:
+			p.Losing = append(p.Losing, step.bookingID)
+		case step.holds:
+			p.Keeping = append(p.Keeping, step.bookingID)
+		}
+	}
+	return p, nil
 }
 
 // Reopen unlocks a submitted register so an admin can correct it.

@@ -188,7 +188,8 @@ func TestCatalogueCountsOnlyMatchingBookableSessions(t *testing.T) {
 		places   int
 		next     time.Time
 	}{
-		{"CSE awareness", 2, 40, london(2026, 12, 3, 9, 30)},
+		// Places left are the next date's (20), not a sum over both dates (40).
+		{"CSE awareness", 2, 20, london(2026, 12, 3, 9, 30)},
 		{"Early help assessment", 1, 0, london(2026, 12, 10, 10, 0)},
 		{"100% attendance_matters", 1, 10, london(2027, 4, 1, 0, 30)},
 		// Cancelled and started sessions are not counted.

@@ -119,6 +119,10 @@ type CourseInput struct {
 	Approval Approval
 }
 
+// Check applies the course rules without saving, so a form can report every mistake at
+// once alongside its own parsing errors. It works on a copy: in is not changed.
+func (in CourseInput) Check() error { return in.validate() }
+
 func (in *CourseInput) validate() error {
 	v := problem.Validation{}
 	in.Title = strings.TrimSpace(in.Title)

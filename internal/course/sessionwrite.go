@@ -52,6 +52,19 @@ var (
 	latestStart   = time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC)
 )
 
+// CheckFields applies the session rules that depend on neither the clock, the course
+// nor the bookings (venue or link, places, end after start), without saving, so a form can
+// report them together with its own parsing errors. It works on a copy.
+func (in SessionInput) CheckFields() error {
+	v := problem.Validation{}
+	if !in.StartsAt.IsZero() && !in.EndsAt.IsZero() { // else the form's own errors say why
+		in.normalise()
+		in.checkTimes(v)
+	}
+	in.checkPlace(v)
+	return v.Err()
+}
+
 // validate checks the input. previousStart is the stored start when editing: a session
 // already under way may still have its venue or places changed, but a new start must be
 // in the future.
@@ -68,6 +81,16 @@ func (in *SessionInput) validate(now time.Time, confirmed int, previousStart tim
 	case !in.StartsAt.Equal(previousStart) && !in.StartsAt.After(now):
 		v.Add("starts_at", "The start must be in the future")
 	}
+	in.checkTimes(v)
+	in.checkPlace(v)
+	if in.Capacity < confirmed {
+		v.Add("capacity", "Places cannot be fewer than the "+itoa(confirmed)+" people already booked")
+	}
+	return v.Err()
+}
+
+// checkTimes records the rules about the end, booking and cancellation times.
+func (in *SessionInput) checkTimes(v problem.Validation) {
 	if in.EndsAt.IsZero() {
 		v.Add("ends_at", "Enter the end time")
 	} else if !in.StartsAt.IsZero() && !in.EndsAt.After(in.StartsAt) {
@@ -81,6 +104,11 @@ func (in *SessionInput) validate(now time.Time, confirmed int, previousStart tim
 	if in.CancelCutoffAt.After(in.StartsAt) {
 		v.Add("cancel_cutoff_at", "The cancellation cut-off must be before the session starts")
 	}
+}
+
+// checkPlace records the rules about where the session happens and how many it takes.
+func (in *SessionInput) checkPlace(v problem.Validation) {
+	in.Venue, in.OnlineURL = strings.TrimSpace(in.Venue), strings.TrimSpace(in.OnlineURL)
 	if in.Online {
 		if in.OnlineURL == "" {
 			v.Add("online_url", "Enter the joining link for the online session")
@@ -91,13 +119,9 @@ func (in *SessionInput) validate(now time.Time, confirmed int, previousStart tim
 		v.Add("venue", "Enter the venue, or choose online")
 	}
 	v.CheckLine("venue", in.Venue, "Venue", 500)
-	switch {
-	case in.Capacity < 1 || in.Capacity > MaxCapacity:
+	if in.Capacity < 1 || in.Capacity > MaxCapacity {
 		v.Add("capacity", "Enter the number of places, from 1 to 1000")
-	case in.Capacity < confirmed:
-		v.Add("capacity", "Places cannot be fewer than the "+itoa(confirmed)+" people already booked")
 	}
-	return v.Err()
 }
 
 // validJoiningLink accepts an absolute https address with a host and nothing that could

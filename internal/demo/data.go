@@ -311,7 +311,9 @@ const (
 
 // sessionSpec places one session `day` days after today (moved to the next working day),
 // starting at hour:minute London time. booked people take places; waitlisted more join the
-// waiting list (only the full session has any).
+// waiting list (only the full session has any). Nobody takes two dates of one course, so
+// the people booked on all of a course's dates together must not outnumber the
+// generated practitioners.
 type sessionSpec struct {
 	course     string
 	day        int
@@ -335,7 +337,7 @@ var sessions = []sessionSpec{
 	{courseCSE, 3, 9, 30, guildhall, 20, 18, 0}, // nearly full; the demo practitioner takes one more
 	{courseSlavery, 5, 13, 30, online, 30, 12, 0},
 	{courseWhistle, 7, 12, 30, online, 25, 5, 0},
-	{courseLevel2, 8, 9, 30, keynsham, 24, 10, 0},
+	{courseLevel2, 8, 9, 30, keynsham, 24, 3, 0},
 	{courseDomestic, 10, 9, 30, lewisHouse, 16, 16, 4}, // the full one, with a waiting list
 	{courseMissing, 12, 9, 30, theHollies, 20, 6, 0},
 	{courseEarlyHelp, 14, 9, 30, online, 25, 4, 0},
@@ -343,7 +345,7 @@ var sessions = []sessionSpec{
 	{courseCCE, 17, 9, 30, guildhall, 20, 7, 0},
 	{courseWellbeing, 21, 13, 30, ruhCentre, 18, 5, 0},
 	{courseSlavery, 28, 9, 30, keynsham, 25, 3, 0},
-	{courseLevel2, 30, 9, 30, guildhall, 24, 22, 0}, // nearly full
+	{courseLevel2, 30, 9, 30, guildhall, 20, 18, 0}, // nearly full
 	{courseCSE, 35, 13, 30, online, 30, 2, 0},
 	{courseDomestic, 38, 9, 30, online, 30, 4, 0},
 	{courseWhistle, 42, 12, 30, lewisHouse, 12, 11, 0}, // one place left

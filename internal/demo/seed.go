@@ -215,19 +215,33 @@ func (s *seeder) sessions(ctx context.Context) error {
 
 // book fills the sessions with generated practitioners, rotating through them so every
 // agency appears on most registers, then gives the demo practitioner their own bookings.
+// Nobody is put on two dates of one course: the booking pages treat that as a mistake
+// to warn about.
 func (s *seeder) book(ctx context.Context) error {
 	n := len(s.generated)
+	onCourse := map[string]map[int64]bool{} // course key -> people holding one of its dates
 	for i, p := range sessions {
-		if p.booked+p.waitlisted > n {
-			return fmt.Errorf("demo: session %d wants %d people but only %d exist", i, p.booked+p.waitlisted, n)
+		taken := onCourse[p.course]
+		if taken == nil {
+			taken = map[int64]bool{}
+			onCourse[p.course] = taken
 		}
-		first := i * 7 % n
+		if p.booked+p.waitlisted > n-len(taken) {
+			return fmt.Errorf("demo: session %d wants %d people but only %d are free", i, p.booked+p.waitlisted, n-len(taken))
+		}
+		next := i * 7 % n
 		for k := range p.booked + p.waitlisted {
+			for taken[s.generated[next%n]] {
+				next++
+			}
+			who := s.generated[next%n]
+			next++
+			taken[who] = true
 			want := booking.Confirmed
 			if k >= p.booked {
 				want = booking.Waitlisted
 			}
-			if err := s.bookOne(ctx, s.sessionIDs[i], s.generated[(first+k)%n], want); err != nil {
+			if err := s.bookOne(ctx, s.sessionIDs[i], who, want); err != nil {
 				return err
 			}
 		}

@@ -76,7 +76,7 @@ type kindInfo struct {
 }
 
 // kinds is every message the renderer knows; each group lives beside its own code.
-var kinds = mergeKinds(coreKinds, digestKinds, approvalKinds)
+var kinds = mergeKinds(coreKinds, digestKinds, approvalKinds, staffKinds)
 
 func mergeKinds(groups ...map[outbox.Kind]kindInfo) map[outbox.Kind]kindInfo {
 	all := map[outbox.Kind]kindInfo{}
@@ -261,6 +261,7 @@ type view struct {
 
 	ResetURL string
 	Expires  string // "10:45am on Monday 30 March 2026"
+	Welcome  bool   // the reset link is a new account's first password
 
 	EvaluationURL string // the booking's evaluation form
 	RecordURL     string // the reader's learning record
@@ -362,6 +363,7 @@ func (r *Renderer) resetView(e outbox.Envelope) (view, error) {
 		Name:     firstNonEmpty(line(s.Name), line(e.To.Name)),
 		ResetURL: r.cfg.BaseURL + "/password/reset/" + url.PathEscape(token),
 		Expires:  londonTime(s.ExpiresAt) + " on " + londonDate(s.ExpiresAt),
+		Welcome:  s.Welcome,
 	}, nil
 }
 

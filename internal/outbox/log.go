@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -39,8 +40,10 @@ type Log struct{ DB *store.DB }
 // Filter narrows the email log.
 type Filter struct {
 	Status Status // "" for all
-	Limit  int
-	Before int64 // page backwards from this id; 0 for the newest
+	// Recipient keeps messages whose address contains it, ignoring case; "" for all.
+	Recipient string
+	Limit     int
+	Before    int64 // page backwards from this id; 0 for the newest
 }
 
 const entryColumns = `id, kind, recipient_email, recipient_name, subject, body_text, status, attempts, last_error,
@@ -71,8 +74,10 @@ func (l Log) List(ctx context.Context, f Filter) ([]Entry, error) {
 	if before <= 0 {
 		before = 1<<62 - 1
 	}
+	to := strings.ToLower(strings.TrimSpace(f.Recipient))
 	rows, err := l.DB.R.QueryContext(ctx, `SELECT `+entryColumns+` FROM outbox
-		WHERE id < ? AND (? = '' OR status = ?) ORDER BY id DESC LIMIT ?`, before, f.Status, f.Status, f.Limit)
+		WHERE id < ? AND (? = '' OR status = ?) AND (? = '' OR instr(lower(recipient_email), ?) > 0)
+		ORDER BY id DESC LIMIT ?`, before, f.Status, f.Status, to, to, f.Limit)
 	if err != nil {
 		return nil, store.Classify(err)
 	}
@@ -94,8 +99,14 @@ func (l Log) Get(ctx context.Context, id int64) (Entry, error) {
 }
 
 // Counts returns how many messages are in each status.
-func (l Log) Counts(ctx context.Context) (map[Status]int, error) {
-	rows, err := l.DB.R.QueryContext(ctx, `SELECT status, count(*) FROM outbox GROUP BY status`)
+func (l Log) Counts(ctx context.Context) (map[Status]int, error) { return l.CountsTo(ctx, "") }
+
+// CountsTo returns how many messages are in each status, of those whose address contains
+// recipient (ignoring case; "" for every message).
+func (l Log) CountsTo(ctx context.Context, recipient string) (map[Status]int, error) {
+	to := strings.ToLower(strings.TrimSpace(recipient))
+	rows, err := l.DB.R.QueryContext(ctx, `SELECT status, count(*) FROM outbox
+		WHERE ? = '' OR instr(lower(recipient_email), ?) > 0 GROUP BY status`, to, to)
 	if err != nil {
 		return nil, store.Classify(err)
 	}

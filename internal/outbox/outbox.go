@@ -78,6 +78,9 @@ type ResetSnapshot struct {
 	Name      string    `json:"name"`
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Welcome words the message for a new account an admin has just added: "set your
+	// password" rather than "reset" it. The link works the same way.
+	Welcome bool `json:"welcome,omitempty"`
 }
 
 // CertificateSnapshot is a certificate as issued: everything its PDF prints.

@@ -111,3 +111,32 @@ func (v Validation) CheckLine(field, value, label string, maxChars int) {
 		v.Add(field, label+" must be on one line, without line breaks or tabs")
 	}
 }
+
+// Merge joins the field errors of several checks into one answer, so a form reports all
+// its mistakes at once (the handler's parsing and the domain's rules, for example). For a
+// field named twice the earlier message wins. Any error that is not a field validation
+// is returned as it is, since there is nothing to add to it; nil when all are nil.
+func Merge(errs ...error) error {
+	var merged *Error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		pe, ok := err.(*Error)
+		if !ok || len(pe.Fields) == 0 {
+			return err
+		}
+		if merged == nil {
+			merged = &Error{Status: pe.Status, Code: pe.Code, Message: pe.Message, Fields: map[string]string{}}
+		}
+		for k, v := range pe.Fields {
+			if _, dup := merged.Fields[k]; !dup {
+				merged.Fields[k] = v
+			}
+		}
+	}
+	if merged == nil {
+		return nil
+	}
+	return merged
+}

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -15,7 +14,8 @@ const maxBodyBytes = 256 << 10
 
 // withSecurityHeaders applies the baseline headers to every response, including those
 // written outside Gin (the cross-site refusal, a busy session store), and caps request
-// bodies. Pages carry personal data, so nothing but static files may be cached.
+// bodies. Pages carry personal data, so nothing but static files (which say so
+// themselves) may be cached.
 func withSecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -26,11 +26,8 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if strings.HasPrefix(r.URL.Path, "/static/") {
-			h.Set("Cache-Control", "public, max-age=3600")
-		} else {
-			h.Set("Cache-Control", "no-store")
-		}
+		h.Set("Cache-Control", "no-store") // static files set their own
+
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		}

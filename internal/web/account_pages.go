@@ -114,6 +114,22 @@ func (h *Handler) logout(c *gin.Context) {
 type registerData struct {
 	Closed        bool
 	Organisations []account.Organisation
+	// Next is where the person was going when they chose to create an account (a
+	// session's booking page, say); "" sends them to My training.
+	Next string
+}
+
+// registerNext is the page to land on after registering: the next parameter carried from
+// the sign-in page, if it is a path on this site.
+func registerNext(c *gin.Context) string {
+	next := c.Query("next")
+	if c.Request.Method == http.MethodPost {
+		next = c.PostForm("next")
+	}
+	if next == "" {
+		return ""
+	}
+	return safeNext(next)
 }
 
 var registerFields = []string{"name", "email", "job_title", "organisation_id"}
@@ -126,7 +142,7 @@ func (h *Handler) registerPage(c *gin.Context) (Page, bool) {
 		return Page{}, false
 	}
 	if !open {
-		h.page(c, http.StatusForbidden, "register", Page{Title: "Registration is closed", Data: registerData{Closed: true}})
+		h.page(c, http.StatusForbidden, "register", Page{Title: "Registration is closed", Data: registerData{Closed: true, Next: registerNext(c)}})
 		return Page{}, false
 	}
 	orgs, err := h.Accounts.Organisations(ctx)
@@ -134,7 +150,7 @@ func (h *Handler) registerPage(c *gin.Context) (Page, bool) {
 		h.fail(c, err)
 		return Page{}, false
 	}
-	return Page{Title: "Create an account", Data: registerData{Organisations: orgs}}, true
+	return Page{Title: "Create an account", Data: registerData{Organisations: orgs, Next: registerNext(c)}}, true
 }
 
 // registerForm asks a newcomer for their details, unless an admin has closed registration.
@@ -194,5 +210,9 @@ func (h *Handler) register(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.redirect(c, "/my/training", "Your account has been created and you are signed in")
+	dest := p.Data.(registerData).Next
+	if dest == "" {
+		dest = "/my/training"
+	}
+	h.redirect(c, dest, "Your account has been created and you are signed in")
 }

@@ -20,11 +20,11 @@ func TestLoginSucceedsAndHonoursOnlyLocalNext(t *testing.T) {
 	cases := []struct{ next, want string }{
 		{"/my/training", "/my/training"},
 		{"/courses?q=abuse", "/courses?q=abuse"},
-		{"", "/courses"},
-		{"//evil.example/phish", "/courses"},
-		{"https://evil.example/", "/courses"},
-		{"/\\evil.example", "/courses"},
-		{"javascript:alert(1)", "/courses"},
+		{"", "/"},
+		{"//evil.example/phish", "/"},
+		{"https://evil.example/", "/"},
+		{"/\\evil.example", "/"},
+		{"javascript:alert(1)", "/"},
 	}
 	for _, tc := range cases {
 		c := f.Browser(t)

@@ -75,8 +75,9 @@ func (h *Handler) coursePage(c *gin.Context, crs course.Course) (Page, bool) {
 		Data: courseFormData{ID: id, Stored: crs.Title, Organisations: orgs, Statuses: []course.Status{course.Draft, course.Published, course.Archived}}}, true
 }
 
-// courseInput reads the course form. Numbers that are not numbers are reported here;
-// every other rule is the course package's.
+// courseInput reads the course form. Numbers that are not numbers are reported here,
+// together with every broken course rule (the course package's), so the form shows all
+// its mistakes at once.
 func courseInput(form map[string]string) (course.CourseInput, error) {
 	v := problem.Validation{}
 	in := course.CourseInput{
@@ -114,7 +115,10 @@ func courseInput(form map[string]string) (course.CourseInput, error) {
 	in.Topics = strings.Split(form["topics"], ",")
 	readCharges(form, &in, v)
 	readApprovalFields(form, &in, v) // manager approval: approval_course_form.go
-	return in, v.Err()
+	if err := v.Err(); err != nil {
+		return in, problem.Merge(err, in.Check())
+	}
+	return in, nil
 }
 
 func (h *Handler) adminCourseNew(c *gin.Context) {

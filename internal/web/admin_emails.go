@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,6 +38,7 @@ type emailStatus struct {
 	Tag     string // CSS modifier for the tag colour
 	Count   int
 	Current bool
+	Link    string // this status's messages, keeping the recipient search
 }
 
 func statusLabel(s outbox.Status) (label, tag string) {
@@ -76,6 +80,8 @@ var kindLabels = map[outbox.Kind]string{
 	"manager_digest":                "Weekly staff digest",
 	"substitution_out":              "Place handed to a colleague",
 	"substitution_in":               "Place received from a colleague",
+	"staff_nominated":               "Nominated by manager",
+	"training_due":                  "Training reminder from manager",
 }
 
 func kindLabel(k outbox.Kind) string {
@@ -101,48 +107,66 @@ func newEmailRow(e outbox.Entry) emailRow {
 type emailLogData struct {
 	Statuses []emailStatus
 	Status   outbox.Status // the filter, "" for all
+	To       string        // the recipient search, "" for all
+	All      string        // link to every status, keeping the recipient search
 	Total    int
 	Rows     []emailRow
 	Older    string // link to the next page back, or ""
 	Newest   string // link to the first page when this is not it, or ""
 }
 
-// adminEmails lists messages newest first, optionally of one status, a page at a time.
+// maxRecipientSearch is the longest recipient search: no address is longer.
+const maxRecipientSearch = 254
+
+// adminEmails lists messages newest first, optionally to a matching address and of one
+// status, a page at a time; the choices live in the query string, so a search can be
+// bookmarked and paged.
 func (h *Handler) adminEmails(c *gin.Context) {
 	ctx := c.Request.Context()
 	d := emailLogData{}
-	var pe *problem.Error
+	v := problem.Validation{}
+	to := strings.TrimSpace(c.Query("to"))
+	if utf8.RuneCountInString(to) > maxRecipientSearch || strings.IndexFunc(to, unicode.IsControl) >= 0 {
+		v.Add("to", "Enter part of an email address, on one line, in 254 characters or fewer")
+		to = ""
+	}
 	status := outbox.Status(c.Query("status"))
 	if status != "" && !validStatus(status) {
-		pe = problem.Validation{"status": "Choose a status from the list"}.Err().(*problem.Error)
+		v.Add("status", "Choose a status from the list")
 		status = ""
 	}
-	d.Status = status
+	var pe *problem.Error
+	if err := v.Err(); err != nil {
+		pe = err.(*problem.Error)
+	}
+	d.Status, d.To = status, to
+	d.All = emailLogURL("", to, 0)
 	before, err := strconv.ParseInt(c.Query("before"), 10, 64)
 	if err != nil || before < 0 {
 		before = 0
 	}
-	counts, err := h.Outbox.Counts(ctx)
+	counts, err := h.Outbox.CountsTo(ctx, to)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	for _, s := range emailStatuses {
 		label, tag := statusLabel(s)
-		d.Statuses = append(d.Statuses, emailStatus{Status: s, Label: label, Tag: tag, Count: counts[s], Current: s == status})
+		d.Statuses = append(d.Statuses, emailStatus{Status: s, Label: label, Tag: tag, Count: counts[s], Current: s == status,
+			Link: emailLogURL(s, to, 0)})
 		d.Total += counts[s]
 	}
-	list, err := h.Outbox.List(ctx, outbox.Filter{Status: status, Limit: emailLogPage + 1, Before: before})
+	list, err := h.Outbox.List(ctx, outbox.Filter{Status: status, Recipient: to, Limit: emailLogPage + 1, Before: before})
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	if len(list) > emailLogPage {
 		list = list[:emailLogPage]
-		d.Older = emailLogURL(status, list[len(list)-1].ID)
+		d.Older = emailLogURL(status, to, list[len(list)-1].ID)
 	}
 	if before > 0 {
-		d.Newest = emailLogURL(status, 0)
+		d.Newest = emailLogURL(status, to, 0)
 	}
 	for _, e := range list {
 		d.Rows = append(d.Rows, newEmailRow(e))
@@ -151,7 +175,7 @@ func (h *Handler) adminEmails(c *gin.Context) {
 	if pe != nil {
 		code = pe.Status
 	}
-	h.page(c, code, "admin-emails", Page{Title: "Email log", Problem: pe, Form: map[string]string{"status": string(status)}, Data: d})
+	h.page(c, code, "admin-emails", Page{Title: "Email log", Problem: pe, Form: map[string]string{"status": string(status), "to": to}, Data: d})
 }
 
 func validStatus(s outbox.Status) bool {
@@ -164,8 +188,11 @@ func validStatus(s outbox.Status) bool {
 }
 
 // emailLogURL links to a page of the log.
-func emailLogURL(status outbox.Status, before int64) string {
+func emailLogURL(status outbox.Status, to string, before int64) string {
 	q := url.Values{}
+	if to != "" {
+		q.Set("to", to)
+	}
 	if status != "" {
 		q.Set("status", string(status))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/home"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -49,6 +50,7 @@ type dashboardData struct {
 	Next             []course.Session
 	Organisations    int
 	Courses          int
+	Todo             []todoItem // the admin's to-do list, as on their home (home_roles.go)
 }
 
 // adminDashboard is the admin's starting point: what is coming up and the settings.
@@ -79,6 +81,12 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
+	todo, err := home.AdminTodo(ctx, h.Accounts.DB, h.Now())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d.Todo = adminTodoItems(todo)
 	for _, s := range sessions {
 		if s.Full() {
 			d.Full++

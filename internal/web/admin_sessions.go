@@ -117,7 +117,10 @@ func sessionInput(c *gin.Context, form map[string]string) (course.SessionInput, 
 	if len(in.TrainerIDs) > 20 {
 		v.Add("trainer_ids", "Choose at most 20 trainers")
 	}
-	return in, selected, v.Err()
+	if err := v.Err(); err != nil {
+		return in, selected, problem.Merge(err, remapFields(in.CheckFields(), sessionFieldNames))
+	}
+	return in, selected, nil
 }
 
 // sessionCourse loads the course named in the path of "add a session".

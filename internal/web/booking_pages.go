@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,6 +18,9 @@ import (
 func (h *Handler) registerBookingRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/sessions/:id/book", httpx.SignedIn, h.bookForm)
 	r.Handle(http.MethodPost, "/sessions/:id/book", httpx.SignedIn, h.book)
+	r.Handle(http.MethodGet, "/bookings/:id/booked", httpx.SignedIn, h.bookedPage)
+	r.Handle(http.MethodGet, "/bookings/:id/calendar.ics", httpx.SignedIn, h.bookingICS)
+	r.Handle(http.MethodGet, "/courses/whats-on", httpx.Public, h.whatsOn)
 	r.Handle(http.MethodGet, "/my/training", httpx.SignedIn, h.myTraining)
 	r.Handle(http.MethodGet, "/bookings/:id/cancel", httpx.SignedIn, h.cancelForm)
 	r.Handle(http.MethodPost, "/bookings/:id/cancel", httpx.SignedIn, h.cancelBooking)
@@ -29,6 +33,9 @@ type bookData struct {
 	Reason      string
 	Mine        *booking.Entry
 	WaitingList bool // a new booking would join the waiting list
+	// Others are the person's live bookings on other dates of the course: booking this
+	// date as well needs a second yes (the form then carries also=1).
+	Others []booking.Entry
 }
 
 // bookSession loads the session for the booking pages. Sessions of draft or archived
@@ -56,6 +63,10 @@ func (h *Handler) bookPage(c *gin.Context, s course.Session) (Page, bool) {
 	}
 	if ok {
 		d.Mine = &e
+	}
+	if d.Others, err = h.otherDates(c, s); err != nil {
+		h.fail(c, err)
+		return Page{}, false
 	}
 	title := "Book a place"
 	if d.WaitingList {
@@ -93,6 +104,19 @@ func (h *Handler) book(c *gin.Context) {
 		return
 	}
 	me := httpx.CurrentUser(c)
+	if c.PostForm("also") != "1" {
+		// A second date of a course already booked: ask first (the form asks when it
+		// knows; this catches a booking made meanwhile in another tab).
+		p, ok := h.bookPage(c, s)
+		if !ok {
+			return
+		}
+		if d := p.Data.(bookData); len(d.Others) > 0 && d.Mine == nil && d.Open {
+			p.Problem = errAnotherDate
+			h.page(c, errAnotherDate.Status, "book", p)
+			return
+		}
+	}
 	token := c.PostForm("token")
 	if !validFormToken(token) {
 		token = "" // still safe: one live booking per person per session
@@ -108,8 +132,13 @@ func (h *Handler) book(c *gin.Context) {
 		h.formProblem(c, "book", p, plainTokenError(err))
 		return
 	}
-	h.redirect(c, "/my/training", bookedMessage("You have", "You are", res.Booking, s))
+	h.redirect(c, "/bookings/"+strconv.FormatInt(res.Booking.ID, 10)+"/booked", "")
 }
+
+// errAnotherDate stops a booking made without seeing that the person already holds
+// another date of the course.
+var errAnotherDate = problem.New(http.StatusConflict, "another_date",
+	"You already have a place on another date of this course, so nothing has been booked yet. Check the dates below and confirm if you want this one as well.")
 
 // errFormReused is the page's wording for a form token already spent on another booking
 // (only a tampered or very stale form can do that).

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -29,8 +31,12 @@ type catalogueCard struct {
 	Meta     string // duration · provider · topics
 	Next     string // "Monday 30 November 2026, 9:30am", or "" with no dates
 	Dates    string // "3 dates"
-	Places   string // "48 places left", or "" when full
+	Where    string // "Bath, Keynsham, Online": the areas of the dates
+	Places   string // the next date's: "4 places left", or "" when it is full
 	HasDates bool
+	// For the signed-in visitor: a place (Booked) or a waiting-list position (Waiting) on
+	// an upcoming date, and whether their organisation's rules require the course.
+	Booked, Waiting, Required bool
 }
 
 type catalogueData struct {
@@ -39,6 +45,8 @@ type catalogueData struct {
 	Cards   []catalogueCard
 	Topics  []option
 	Months  []option
+	Areas   []option
+	ByTitle bool
 	ModeAny bool
 }
 
@@ -57,6 +65,7 @@ func newCards(listings []course.Listing) []catalogueCard {
 		if card.HasDates {
 			card.Next = longDate(l.NextStartsAt) + ", " + clockTime(l.NextStartsAt)
 			card.Dates = plural(l.Sessions, "date", "dates")
+			card.Where = strings.Join(l.Areas, ", ")
 			if l.PlacesLeft > 0 {
 				card.Places = plural(l.PlacesLeft, "place", "places") + " left"
 			}
@@ -82,15 +91,13 @@ func (h *Handler) catalogue(c *gin.Context) {
 		Topic:     c.Query("topic"),
 		Mode:      c.Query("mode"),
 		HasPlaces: c.Query("places") == "yes",
+		Area:      strings.TrimSpace(c.Query("area")),
+		Sort:      c.Query("sort"),
 	}
 	v := problem.Validation{}
 	if len(q.Words) > 200 {
 		v.Add("q", "Search words must be 200 characters or fewer")
 		q.Words = ""
-	}
-	if q.Mode != course.ModeAny && q.Mode != course.ModeOnline && q.Mode != course.ModeInPerson {
-		v.Add("mode", "Choose online, in person or either")
-		q.Mode = course.ModeAny
 	}
 	month := c.Query("month")
 	if month != "" {
@@ -102,19 +109,47 @@ func (h *Handler) catalogue(c *gin.Context) {
 			q.Month = m
 		}
 	}
-	listings, err := h.Courses.Catalogue(c.Request.Context(), q)
+	if len(q.Area) > 100 {
+		v.Add("area", "Choose an area from the list")
+		q.Area = ""
+	}
+	if q.Mode != course.ModeAny && q.Mode != course.ModeOnline && q.Mode != course.ModeInPerson {
+		v.Add("mode", "Choose online, in person or either")
+		q.Mode = course.ModeAny
+	}
+	switch q.Sort {
+	case course.SortDate, "date":
+		q.Sort = course.SortDate
+	case course.SortTitle:
+	default:
+		v.Add("sort", "Choose to sort by date or by title")
+		q.Sort = course.SortDate
+	}
+	ctx := c.Request.Context()
+	listings, err := h.Courses.Catalogue(ctx, q)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	topics, err := h.Courses.Topics(c.Request.Context())
+	topics, err := h.Courses.Topics(ctx)
 	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	areas, err := h.catalogueAreas(c, q.Area)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	cards := newCards(listings)
+	if err := h.markCards(c, cards); err != nil {
 		h.fail(c, err)
 		return
 	}
 	p := Page{Title: "Find training", Data: catalogueData{
-		Search: q, Count: plural(len(listings), "course", "courses"), Cards: newCards(listings),
-		Topics: topicOptions(topics, q.Topic), Months: nextMonths(h.Now(), 6, month),
+		Search: q, Count: plural(len(listings), "course", "courses"), Cards: cards,
+		Topics: topicOptions(topics, q.Topic), Months: nextMonths(h.Now(), 6, month), Areas: areas,
+		ByTitle: q.Sort == course.SortTitle,
 	}}
 	status := http.StatusOK
 	if err := v.Err(); err != nil {
@@ -122,6 +157,92 @@ func (h *Handler) catalogue(c *gin.Context) {
 		status = http.StatusUnprocessableEntity
 	}
 	h.page(c, status, "catalogue", p)
+}
+
+// catalogueAreas lists the areas with dates open for booking, by name with Online last.
+// It reads the unfiltered catalogue, which is cached.
+func (h *Handler) catalogueAreas(c *gin.Context, chosen string) ([]option, error) {
+	all, err := h.Courses.Catalogue(c.Request.Context(), course.Search{})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var names []string
+	online := false
+	for _, l := range all {
+		for _, a := range l.Areas {
+			key := strings.ToLower(a)
+			switch {
+			case a == course.AreaOnline:
+				online = true
+			case !seen[key]:
+				seen[key] = true
+				names = append(names, a)
+			}
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	if online {
+		names = append(names, course.AreaOnline)
+	}
+	out := make([]option, 0, len(names)+1)
+	found := false
+	for _, n := range names {
+		sel := strings.EqualFold(n, chosen)
+		found = found || sel
+		out = append(out, option{Value: n, Label: n, Selected: sel})
+	}
+	if chosen != "" && !found {
+		// An area with no dates left (an old link): keep it chosen, so the empty result
+		// makes sense.
+		out = append(out, option{Value: chosen, Label: chosen, Selected: true})
+	}
+	return out, nil
+}
+
+// markCards tags the courses the signed-in visitor has booked, and those their
+// organisation's required-training rules ask of them (as the manager's matrix has it).
+func (h *Handler) markCards(c *gin.Context, cards []catalogueCard) error {
+	u := httpx.CurrentUser(c)
+	if u == nil || len(cards) == 0 {
+		return nil
+	}
+	ctx := c.Request.Context()
+	entries, err := h.Bookings.ForUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	now := h.Now()
+	booked, waiting := map[int64]bool{}, map[int64]bool{}
+	for _, e := range entries {
+		if e.Held || e.SessionStatus != course.Scheduled || !now.Before(e.EndsAt) {
+			continue
+		}
+		switch e.Status {
+		case booking.Confirmed:
+			booked[e.CourseID] = true
+		case booking.Waitlisted:
+			waiting[e.CourseID] = true
+		}
+	}
+	required := map[int64]bool{}
+	m, err := compliance.NewService(h.Accounts.DB, h.Now).Person(ctx, 0, u.ID)
+	switch {
+	case err == nil && len(m.People) == 1:
+		for i, cell := range m.People[0].Cells {
+			if cell.Required {
+				required[m.Courses[i].ID] = true
+			}
+		}
+	case err != nil && !isNotFound(err):
+		return err
+	}
+	for i := range cards {
+		id := cards[i].ID
+		cards[i].Booked, cards[i].Required = booked[id], required[id]
+		cards[i].Waiting = waiting[id] && !booked[id]
+	}
+	return nil
 }
 
 func nextMonths(now time.Time, n int, chosen string) []option {

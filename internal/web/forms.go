@@ -32,10 +32,10 @@ func validFormToken(s string) bool {
 	return err == nil
 }
 
-// safeNext returns next when it is a path on this site, else the course list, so a
+// safeNext returns next when it is a path on this site, else "/" (the person's home), so a
 // crafted sign-in link cannot send people elsewhere.
 func safeNext(next string) string {
-	const fallback = "/courses"
+	const fallback = "/" // the signed-in person's home
 	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") ||
 		strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
 		strings.ContainsAny(next, "\\\r\n\t\x00") {

@@ -15,7 +15,8 @@ import (
 )
 
 // registerManagerRoutes adds the manager pages (the completion matrix of their own staff,
-// each person's record, the CSV) and the admin's required-training rules behind them.
+// each person's record, the CSV, booking, nominating and reminding a member of staff) and
+// the admin's required-training rules behind them.
 //
 // Scope: a manager sees the organisation on their own account, whatever the request says
 // (?org= is ignored); an admin may choose any with ?org=ID and defaults to their own.
@@ -26,6 +27,9 @@ func (h *Handler) registerManagerRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/manager", managers, m.dashboard)
 	r.Handle(http.MethodGet, "/manager/people/:id", managers, m.person)
 	r.Handle(http.MethodGet, "/manager/matrix.csv", managers, m.csv)
+	r.Handle(http.MethodGet, "/manager/people/:id/book", managers, m.bookForm)
+	r.Handle(http.MethodPost, "/manager/people/:id/book", managers, m.bookOrNominate)
+	r.Handle(http.MethodPost, "/manager/people/:id/remind", managers, m.remind)
 	h.registerRequiredTrainingRoutes(r, m.svc)
 }
 

@@ -8,6 +8,7 @@ func (f *fixture) managerPagePaths() map[string]string {
 		"/manager":                     "/manager",
 		"/manager/people/:id":          "/manager/people/" + id(f.Pract.ID),
 		"/manager/matrix.csv":          "/manager/matrix.csv",
+		"/manager/people/:id/book":     "/manager/people/" + id(f.Pract.ID) + "/book",
 		"/admin/required-training":     "/admin/required-training",
 		"/admin/required-training/new": "/admin/required-training/new",
 	}

@@ -197,7 +197,7 @@ func TestPartnerCoursesGoLiveSetting(t *testing.T) {
 	f := newPartnerFixture(t)
 	mustContain(t, f.get(t, f.admin, "/admin/courses/pending").Body, `id="partner_courses_go_live" name="partner_courses_go_live"`)
 	r := f.post(t, f.admin, "/admin/settings/partner-courses", url.Values{"partner_courses_go_live": {"yes"}})
-	mustContain(t, f.follow(t, f.admin, r).Body, "go live without approval", `value="yes" aria-describedby="partner_courses_go_live-hint" checked`)
+	mustContain(t, f.follow(t, f.admin, r).Body, "go live without approval", `name="partner_courses_go_live" value="yes" checked aria-describedby="partner_courses_go_live-hint"`)
 	mustContain(t, f.get(t, f.a, "/partner/courses/new").Body, "listed for booking as soon as you add it")
 	cid := f.addCourse(t, f.a, "Live at once")
 	if crs, _ := f.Courses.Course(context.Background(), cid); !crs.Live() {

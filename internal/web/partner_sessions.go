@@ -93,7 +93,7 @@ func (h *Handler) partnerDatesCreate(c *gin.Context) {
 	case onlyDateErrors(err) && len(ins) > 0:
 		// Some dates could not be read: check the others too, so every wrong date is
 		// reported at once.
-		err = mergeFieldErrors(err, remapDateFields(h.Courses.CheckPartnerSessions(ctx, org.ID, crs.ID, ins), boxes))
+		err = problem.Merge(err, remapDateFields(h.Courses.CheckPartnerSessions(ctx, org.ID, crs.ID, ins), boxes))
 	}
 	if err != nil {
 		if pe, ok := err.(*problem.Error); ok {
@@ -184,28 +184,6 @@ func onlyDateErrors(err error) bool {
 		}
 	}
 	return true
-}
-
-// mergeFieldErrors adds more's field errors to first's, keeping first's message where both
-// name a field. A failure of another kind (not found, busy) replaces them.
-func mergeFieldErrors(first, more error) error {
-	if more == nil {
-		return first
-	}
-	pm, ok := more.(*problem.Error)
-	if !ok || len(pm.Fields) == 0 {
-		return more
-	}
-	pf := first.(*problem.Error)
-	out := *pf
-	out.Fields = make(map[string]string, len(pf.Fields)+len(pm.Fields))
-	for k, v := range pm.Fields {
-		out.Fields[k] = v
-	}
-	for k, v := range pf.Fields {
-		out.Fields[k] = v
-	}
-	return &out
 }
 
 // dateLabel starts an error about the i-th date box (from 0), so the summary says which

@@ -101,12 +101,15 @@ func (h *Handler) reset(c *gin.Context) {
 	p := Page{Title: "Choose a new password", Data: resetData{Token: token}}
 	password, confirm := c.PostForm("password"), c.PostForm("password_confirm")
 	v := problem.Validation{}
-	switch {
-	case password == "":
+	if password == "" {
 		v.Add("password", "Enter a new password")
+	} else if msg := account.CheckPassword(password, ""); msg != "" {
+		v.Add("password", msg)
+	}
+	switch {
 	case confirm == "":
 		v.Add("password_confirm", "Type the new password again")
-	case confirm != password:
+	case password != "" && confirm != password:
 		v.Add("password_confirm", "The passwords do not match: type the same password twice")
 	}
 	if err := v.Err(); err != nil {

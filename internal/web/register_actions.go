@@ -77,17 +77,78 @@ func markChoices(c *gin.Context, reg attendance.Register) (map[int64]string, err
 	return chosen, v.Err()
 }
 
-// registerSave records every mark in the form that differs from the stored one.
+// Register form actions: the marks form has one button for each, all saving the marks
+// on the page first, so nothing the trainer marked is lost whichever they press.
+const (
+	actionSave    = "save"
+	actionSubmit  = "submit" // save, then show what submitting will do before it is locked
+	actionMarkAll = "all"    // save, then mark everyone still unmarked as attended
+)
+
+// registerSave saves the marks on the page, then does what the button pressed asks:
+// nothing more (Save attendance), the confirmation step (Submit register), or marking
+// everyone still unmarked as attended.
 func (h *Handler) registerSave(c *gin.Context) {
+	h.registerMarks(c, c.PostForm("action"))
+}
+
+// registerMarkAll marks everyone not yet marked as attended, after saving any marks sent
+// with it (older forms send none).
+func (h *Handler) registerMarkAll(c *gin.Context) {
+	h.registerMarks(c, actionMarkAll)
+}
+
+func (h *Handler) registerMarks(c *gin.Context, action string) {
 	s, ok := h.registerSession(c)
 	if !ok {
 		return
 	}
+	changed, ok := h.saveMarks(c, s)
+	if !ok {
+		return
+	}
+	switch action {
+	case actionSubmit:
+		msg := ""
+		if changed > 0 {
+			msg = "Attendance saved for " + plural(changed, "person", "people")
+		}
+		h.redirect(c, registerPath(s.ID)+"/confirm", msg)
+	case actionMarkAll:
+		n, err := h.Attendance.MarkEveryoneAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
+		if err != nil {
+			h.registerProblem(c, s, err, nil, nil)
+			return
+		}
+		var parts []string
+		if changed > 0 {
+			parts = append(parts, "Attendance saved for "+plural(changed, "person", "people"))
+		}
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%s marked as attended. Change anyone who did not attend, then submit the register",
+				plural(n, "person", "people")))
+		} else {
+			parts = append(parts, "Everyone was already marked")
+		}
+		h.redirect(c, registerPath(s.ID), strings.Join(parts, ". "))
+	default:
+		msg := "There were no changes to save"
+		if changed > 0 {
+			msg = "Attendance saved for " + plural(changed, "person", "people")
+		}
+		h.redirect(c, registerPath(s.ID), msg)
+	}
+}
+
+// saveMarks records every mark in the form that differs from the stored one. When the
+// form is refused it re-renders the register with the marks that were sent, so nothing
+// the trainer chose is lost, and reports false.
+func (h *Handler) saveMarks(c *gin.Context, s course.Session) (int, bool) {
 	ctx := c.Request.Context()
 	reg, err := h.Attendance.Load(ctx, s.ID)
 	if err != nil {
 		h.fail(c, err)
-		return
+		return 0, false
 	}
 	chosen, err := markChoices(c, reg)
 	if err == nil {
@@ -95,7 +156,10 @@ func (h *Handler) registerSave(c *gin.Context) {
 	}
 	if err != nil {
 		h.registerProblem(c, s, err, nil, chosen)
-		return
+		return 0, false
+	}
+	if len(chosen) == 0 {
+		return 0, true
 	}
 	marks := make(map[int64]attendance.Mark, len(chosen))
 	for id, m := range chosen {
@@ -104,32 +168,9 @@ func (h *Handler) registerSave(c *gin.Context) {
 	changed, err := h.Attendance.SetMarks(ctx, s.ID, marks, httpx.CurrentUser(c).ID)
 	if err != nil {
 		h.registerProblem(c, s, err, nil, chosen)
-		return
+		return 0, false
 	}
-	msg := "There were no changes to save"
-	if changed > 0 {
-		msg = "Attendance saved for " + plural(changed, "person", "people")
-	}
-	h.redirect(c, registerPath(s.ID), msg)
-}
-
-// registerMarkAll marks everyone not yet marked as attended.
-func (h *Handler) registerMarkAll(c *gin.Context) {
-	s, ok := h.registerSession(c)
-	if !ok {
-		return
-	}
-	n, err := h.Attendance.MarkEveryoneAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
-	if err != nil {
-		h.registerProblem(c, s, err, nil, nil)
-		return
-	}
-	msg := "Everyone was already marked"
-	if n > 0 {
-		msg = fmt.Sprintf("%s marked as attended. Change anyone who did not attend, then submit the register",
-			plural(n, "person", "people"))
-	}
-	h.redirect(c, registerPath(s.ID), msg)
+	return changed, true
 }
 
 var walkInFields = []string{"email", "name", "organisation_id", "job_title"}
@@ -226,11 +267,24 @@ func theirFields(err error) error {
 	return &out
 }
 
-// registerSubmit locks the register and issues certificates to those who attended.
+// registerSubmit locks the register and issues certificates to those who attended. The
+// confirmation page's button sends it, after the marks were saved.
 func (h *Handler) registerSubmit(c *gin.Context) {
 	s, ok := h.registerSession(c)
 	if !ok {
 		return
+	}
+	if checked := c.PostForm("checked"); checked != "" {
+		reg, err := h.Attendance.Load(c.Request.Context(), s.ID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if checked != registerFingerprint(reg) && !reg.Locked() {
+			h.redirect(c, registerPath(s.ID)+"/confirm", "The register changed after you opened this page, "+
+				"perhaps because someone else marked it. Check it again, then submit it")
+			return
+		}
 	}
 	out, err := h.Attendance.Submit(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
 	if err != nil {

@@ -141,6 +141,7 @@ func (f *fixture) registerPagePaths() map[string]string {
 	return map[string]string{
 		"/trainer/sessions":                       "/trainer/sessions",
 		"/trainer/sessions/:id/register":          s + "/register",
+		"/trainer/sessions/:id/register/confirm":  s + "/register/confirm",
 		"/trainer/sessions/:id/register.csv":      s + "/register.csv",
 		"/trainer/sessions/:id/sign-in-sheet":     s + "/sign-in-sheet",
 		"/trainer/sessions/:id/sign-in-sheet.pdf": s + "/sign-in-sheet.pdf",

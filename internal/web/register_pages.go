@@ -23,6 +23,7 @@ func (h *Handler) registerRegisterRoutes(r *httpx.Router) {
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/confirm", trainer, h.registerConfirm)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register.csv", trainer, h.registerCSV)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet", trainer, h.signInSheet)

@@ -18,7 +18,6 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
-	"github.com/traininghub/traininghub/static"
 )
 
 // Page is what every template receives; Data is the page's own content.
@@ -32,6 +31,8 @@ type Page struct {
 	Data     any
 	Path     string
 	Now      time.Time
+	// Summary lists the field errors in the order the fields appear on the page.
+	Summary []SummaryItem
 }
 
 // FieldError returns the message for one field, or "".
@@ -94,15 +95,17 @@ func paragraphs(s string) []string {
 	return out
 }
 
-// newRenderer parses one template set per page: layout + partials + the page.
-func newRenderer(fsys fs.FS) (*renderer, error) {
+// newRenderer parses one template set per page: layout + partials + the page. Pages link
+// to static files through the asset function, which adds each file's fingerprint.
+func newRenderer(fsys fs.FS, files assets) (*renderer, error) {
 	names, err := fs.Glob(fsys, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
 	r := &renderer{pages: map[string]*template.Template{}}
+	pageFuncs := template.FuncMap{"asset": files.url}
 	for _, name := range names {
-		t, err := template.New(path.Base(name)).Funcs(funcs).ParseFS(fsys, "layout.html", "partials.html", name)
+		t, err := template.New(path.Base(name)).Funcs(funcs).Funcs(pageFuncs).ParseFS(fsys, "layout.html", "partials.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -128,6 +131,16 @@ func (h *Handler) page(c *gin.Context, status int, name string, p Page) {
 		p.Flash = h.Sessions.PopString(c.Request.Context(), sessionFlash)
 	}
 	var buf bytes.Buffer
+	if p.Problem != nil && len(p.Problem.Fields) > 0 {
+		// Render the content alone first to learn where each field is.
+		if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
+			h.Log.Error("render", "template", name, "err", err)
+			c.String(http.StatusInternalServerError, "Something went wrong on our side.")
+			return
+		}
+		p.Summary = summaryInPageOrder(p.Problem.Fields, buf.Bytes())
+		buf.Reset()
+	}
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.Log.Error("render", "template", name, "err", err)
 		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
@@ -163,23 +176,6 @@ func (h *Handler) redirect(c *gin.Context, to, flash string) {
 		h.Sessions.Put(c.Request.Context(), sessionFlash, flash)
 	}
 	c.Redirect(http.StatusSeeOther, to)
-}
-
-// staticFS serves the embedded files only: a directory is "not found", never a listing.
-func staticFS() http.FileSystem { return filesOnly{http.FS(static.FS)} }
-
-type filesOnly struct{ http.FileSystem }
-
-func (f filesOnly) Open(name string) (http.File, error) {
-	file, err := f.FileSystem.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	if info, err := file.Stat(); err != nil || info.IsDir() {
-		file.Close()
-		return nil, fs.ErrNotExist
-	}
-	return file, nil
 }
 
 func isNotFound(err error) bool {

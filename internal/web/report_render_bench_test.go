@@ -30,7 +30,7 @@ func BenchmarkReportRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := newRenderer(templates.FS)
+	r, err := newRenderer(templates.FS, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/static"
 	"github.com/traininghub/traininghub/templates"
 )
 
@@ -38,17 +39,23 @@ type Handler struct {
 	Guesses *httpx.GuessLimiter
 
 	render       *renderer
+	assets       assets
 	limiter      *loginLimiter
 	resetLimiter *resetLimiter
 }
 
 // New parses every page template up front, so a broken template stops start-up.
 func New(h Handler) (*Handler, error) {
-	r, err := newRenderer(templates.FS)
+	files, err := loadAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(templates.FS, files)
 	if err != nil {
 		return nil, err
 	}
 	h.render = r
+	h.assets = files
 	h.limiter = newLoginLimiter(h.Now)
 	h.resetLimiter = newResetLimiter(h.Now)
 	return &h, nil
@@ -133,15 +140,14 @@ func (h *Handler) MethodNotAllowed(c *gin.Context) {
 
 // Register adds every page route with its policy.
 func (h *Handler) Register(r *httpx.Router) {
-	r.Group.StaticFS("/static", staticFS())
-	r.Policies["GET /static/*filepath"] = httpx.Public
-	r.Policies["HEAD /static/*filepath"] = httpx.Public
+	r.Handle(http.MethodGet, "/static/*filepath", httpx.Public, h.serveStatic)
 	r.Handle(http.MethodGet, "/", httpx.Public, h.home)
 	r.Handle(http.MethodGet, "/courses", httpx.Public, h.catalogue)
 	r.Handle(http.MethodGet, "/courses/:id", httpx.Public, h.courseDetail)
 	h.registerAccountRoutes(r)
 	h.registerBookingRoutes(r)
 	h.registerAdminRoutes(r)
+	h.registerPeopleRoutes(r)
 	h.registerPasswordRoutes(r)
 	h.registerCalendarRoutes(r)
 	h.registerEmailLogRoutes(r)
@@ -152,5 +158,3 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
 }
-
-func (h *Handler) home(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/courses") }

@@ -1,0 +1,106 @@
+package home_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/home"
+	"github.com/traininghub/traininghub/internal/store"
+	"github.com/traininghub/traininghub/internal/testkit"
+)
+
+// TestAdminTodo counts a fixture in which each figure has things it must count and
+// near misses it must not.
+func TestAdminTodo(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	now := env.Clock.Now()
+	org := env.Org(t, "Todo Council", account.SocialCare)
+	u := env.User(t, "todo@example.org", org.ID, account.Practitioner)
+	courseID := env.Course(t, "Todo course")
+	pending := env.Course(t, "Partner course")
+	rejected := env.Course(t, "Refused course")
+
+	exec := func(q string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		err := env.DB.Write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			id, err = res.LastInsertId()
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	ts := store.FormatTime
+	// session inserts a session starting at start, 3 hours long, with confirmed places taken.
+	session := func(start time.Time, capacity, confirmed int, status string) int64 {
+		return exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity, booking_closes_at,
+			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', ?, ?, ?, ?, ?, ?, ?)`,
+			courseID, ts(start), ts(start.Add(3*time.Hour)), capacity, ts(start), ts(start), status, confirmed, ts(now), ts(now))
+	}
+	register := func(sessionID int64, status string) {
+		exec(`INSERT INTO registers (session_id, status, updated_at) VALUES (?, ?, ?)`, sessionID, status, ts(now))
+	}
+
+	// Registers: ended two days ago with none, ended two days ago and open, ended a week
+	// ago and submitted (done), ended 12 hours ago (within the grace), cancelled (no
+	// register needed).
+	session(now.Add(-51*time.Hour), 10, 5, "scheduled")
+	register(session(now.Add(-51*time.Hour), 10, 5, "scheduled"), "open")
+	register(session(now.Add(-7*24*time.Hour), 10, 5, "scheduled"), "submitted")
+	session(now.Add(-15*time.Hour), 10, 5, "scheduled")
+	session(now.Add(-51*time.Hour), 10, 0, "cancelled")
+
+	// Under-subscribed: within 7 days, 4 of 10 (counts), 5 of 10 (half: does not), 0 of 1
+	// (counts); cancelled (does not); 8 days ahead (does not).
+	session(now.Add(2*24*time.Hour), 10, 4, "scheduled")
+	session(now.Add(3*24*time.Hour), 10, 5, "scheduled")
+	session(now.Add(6*24*time.Hour), 1, 0, "scheduled")
+	session(now.Add(2*24*time.Hour), 10, 0, "cancelled")
+	session(now.Add(8*24*time.Hour), 10, 0, "scheduled")
+
+	exec(`UPDATE courses SET approval = 'pending' WHERE id = ?`, pending)
+	exec(`UPDATE courses SET approval = 'rejected' WHERE id = ?`, rejected)
+
+	for _, status := range []string{"failed", "failed", "sent", "retrying", "queued"} {
+		exec(`INSERT INTO outbox (kind, recipient_email, payload, status, next_attempt_at, created_at, updated_at)
+			VALUES ('reminder', 'x@example.org', '{}', ?, ?, ?, ?)`, status, ts(now), ts(now), ts(now))
+	}
+
+	later := session(now.Add(20*24*time.Hour), 10, 0, "scheduled")
+	for i, status := range []string{"pending", "approved", "declined"} {
+		exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+			later, u.ID, status, "hash"+string(rune('a'+i)), ts(now))
+	}
+
+	got, err := home.AdminTodo(ctx, env.DB, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := home.Todo{RegistersOverdue: 2, CoursesToApprove: 1, FailedEmails: 2, ApprovalsWaiting: 1, UnderSubscribed: 2}
+	if got != want {
+		t.Fatalf("AdminTodo = %+v, want %+v", got, want)
+	}
+	if got.Total() != 8 {
+		t.Errorf("Total = %d, want 8", got.Total())
+	}
+
+	// Thirteen hours on, the session that ended 12 hours ago is overdue too.
+	env.Clock.Advance(13 * time.Hour)
+	got, err = home.AdminTodo(ctx, env.DB, env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RegistersOverdue != 3 {
+		t.Errorf("13 hours later: %d registers overdue, want 3", got.RegistersOverdue)
+	}
+}
