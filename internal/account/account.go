@@ -41,6 +41,11 @@ type User struct {
 	CreatedAt        time.Time
 	// PasswordChangedAt ends sign-in sessions that began earlier; zero: never changed.
 	PasswordChangedAt time.Time
+	// EmailConfirmed is false only for a self-registered account whose owner has not yet
+	// opened the confirmation link (signup.go).
+	EmailConfirmed bool
+	// Membership says whether the person belongs to OrganisationID or only asked to.
+	Membership Membership
 }
 
 // Has reports whether the user holds role r.

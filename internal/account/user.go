@@ -186,7 +186,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 }
 
 const userColumns = `u.id, u.email, u.name, u.job_title, u.team, u.organisation_id, o.name, u.active, u.created_at,
-	COALESCE(u.password_changed_at, ''),
+	COALESCE(u.password_changed_at, ''), u.email_confirmed, u.membership,
 	COALESCE((SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id), '')`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
@@ -195,7 +195,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var roles string
 	var changed string
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.JobTitle, &u.Team, &u.OrganisationID, &u.OrganisationName,
-		&u.Active, &created, &changed, &roles); err != nil {
+		&u.Active, &created, &changed, &u.EmailConfirmed, &u.Membership, &roles); err != nil {
 		return nil, store.Classify(err)
 	}
 	u.CreatedAt = created.T

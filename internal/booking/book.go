@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
@@ -86,6 +87,10 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 		if err == nil || errors.Is(err, sql.ErrNoRows) {
 			return Result{}, ErrUserNotFound
 		}
+		return Result{}, err
+	}
+	// Only a confirmed address that belongs to its organisation may hold a place.
+	if err := account.MayBookTx(ctx, tx, req.UserID); err != nil {
 		return Result{}, err
 	}
 	var live int

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
@@ -63,6 +64,9 @@ func CheckBookableTx(ctx context.Context, tx *sql.Tx, sessionID, userID int64, n
 		if err == nil || errors.Is(err, sql.ErrNoRows) {
 			return false, ErrUserNotFound
 		}
+		return false, err
+	}
+	if err := account.MayBookTx(ctx, tx, userID); err != nil {
 		return false, err
 	}
 	var live int

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
@@ -116,7 +117,7 @@ func (s *Service) substituteTx(ctx context.Context, tx *sql.Tx, req SubstituteRe
 	var colleagueID int64
 	var colleagueName string
 	err = tx.QueryRowContext(ctx, `SELECT c.id, c.name FROM users c JOIN users h ON h.id = ?
-		WHERE c.email = ? AND c.active = 1 AND c.organisation_id = h.organisation_id`, b.UserID, email).
+		WHERE c.email = ? AND c.active = 1 AND c.organisation_id = h.organisation_id AND `+account.CountsAsStaff("c"), b.UserID, email).
 		Scan(&colleagueID, &colleagueName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Substitution{}, errColleagueNotFound.Err()

@@ -107,7 +107,7 @@ func (s *Service) Matrix(ctx context.Context, orgID int64) (*Matrix, error) {
 // tell someone from another organisation from nobody.
 func (s *Service) Person(ctx context.Context, scopeOrgID, personID int64) (*Matrix, error) {
 	var orgID int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT organisation_id FROM users WHERE id = ? AND active = 1`, personID).Scan(&orgID)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT organisation_id FROM users u WHERE id = ? AND active = 1 AND `+account.CountsAsStaff("u"), personID).Scan(&orgID)
 	if err != nil {
 		return nil, store.Classify(err)
 	}
@@ -152,7 +152,7 @@ func (s *Service) build(ctx context.Context, orgID, onlyUser int64) (*Matrix, er
 		userFilter, args = ` AND u.id = ?`, append(args, onlyUser)
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT u.id, u.name, u.email, u.job_title, u.team FROM users u
-		WHERE u.organisation_id = ? AND u.active = 1`+userFilter+` ORDER BY u.name COLLATE NOCASE, u.id`, args...)
+		WHERE u.organisation_id = ? AND u.active = 1 AND `+account.CountsAsStaff("u")+userFilter+` ORDER BY u.name COLLATE NOCASE, u.id`, args...)
 	if err != nil {
 		return nil, store.Classify(err)
 	}
