@@ -19,8 +19,7 @@ func (h *Handler) registerAccountRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/login", httpx.Public, h.loginForm)
 	r.Handle(http.MethodPost, "/login", httpx.Public, h.login)
 	r.Handle(http.MethodPost, "/logout", httpx.Public, h.logout)
-	r.Handle(http.MethodGet, "/register", httpx.Public, h.registerForm)
-	r.Handle(http.MethodPost, "/register", httpx.Public, h.register)
+	h.registerSignupRoutes(r) // signup_pages.go
 }
 
 type loginData struct{ Next string }
@@ -105,110 +104,4 @@ func (h *Handler) logout(c *gin.Context) {
 		return
 	}
 	h.redirect(c, "/courses", "You have signed out")
-}
-
-type registerData struct {
-	Closed        bool
-	Organisations []account.Organisation
-	// Next is where the person was going when they chose to create an account (a
-	// session's booking page, say); "" sends them to My training.
-	Next string
-}
-
-// registerNext is the page to land on after registering: the next parameter carried from
-// the sign-in page, if it is a path on this site.
-func registerNext(c *gin.Context) string {
-	next := c.Query("next")
-	if c.Request.Method == http.MethodPost {
-		next = c.PostForm("next")
-	}
-	if next == "" {
-		return ""
-	}
-	return safeNext(next)
-}
-
-var registerFields = []string{"name", "email", "job_title", "organisation_id"}
-
-func (h *Handler) registerPage(c *gin.Context) (Page, bool) {
-	ctx := c.Request.Context()
-	open, err := h.Accounts.RegistrationOpen(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return Page{}, false
-	}
-	if !open {
-		h.page(c, http.StatusForbidden, "register", Page{Title: "Registration is closed", Data: registerData{Closed: true, Next: registerNext(c)}})
-		return Page{}, false
-	}
-	orgs, err := h.Accounts.Organisations(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return Page{}, false
-	}
-	return Page{Title: "Create an account", Data: registerData{Organisations: orgs, Next: registerNext(c)}}, true
-}
-
-// registerForm asks a newcomer for their details, unless an admin has closed registration.
-func (h *Handler) registerForm(c *gin.Context) {
-	p, ok := h.registerPage(c)
-	if !ok {
-		return
-	}
-	h.page(c, http.StatusOK, "register", p)
-}
-
-// register creates a practitioner account and signs the person in.
-func (h *Handler) register(c *gin.Context) {
-	p, ok := h.registerPage(c)
-	if !ok {
-		return
-	}
-	p.Form = formValues(c, registerFields...)
-	password := c.PostForm("password")
-	orgID, _ := strconv.ParseInt(c.PostForm("organisation_id"), 10, 64) // 0: the account package asks for one
-	n := account.NewUser{
-		Email: c.PostForm("email"), Name: c.PostForm("name"), JobTitle: c.PostForm("job_title"),
-		OrganisationID: orgID, Password: password, Roles: []account.Role{account.Practitioner},
-	}
-	v := problem.Validation{}
-	if password == "" {
-		v.Add("password", "Enter a password") // an empty one would make an account nobody can sign in to
-	} else if c.PostForm("password_confirm") != password {
-		v.Add("password_confirm", "The passwords do not match: type the same password twice")
-	}
-	ctx := c.Request.Context()
-	if len(v) > 0 {
-		// Show every problem at once: run the account package's checks with no
-		// organisation, which it always refuses before writing anything.
-		check := n
-		check.OrganisationID = 0
-		_, err := h.Accounts.CreateUser(ctx, check)
-		if pe, ok := err.(*problem.Error); ok && pe.Code == "validation_failed" {
-			for field, msg := range pe.Fields {
-				if field != "organisation_id" || orgID <= 0 {
-					v.Add(field, msg)
-				}
-			}
-		} else if err == nil {
-			h.fail(c, errors.New("register: a check with no organisation created an account"))
-			return
-		}
-		h.formProblem(c, "register", p, v.Err())
-		return
-	}
-	u, err := h.Accounts.CreateUser(ctx, n)
-	if err != nil {
-		h.formProblem(c, "register", p, err)
-		return
-	}
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	dest := p.Data.(registerData).Next
-	if dest == "" {
-		dest = "/my/training"
-	}
-	h.redirect(c, dest, "Your account has been created and you are signed in")
 }

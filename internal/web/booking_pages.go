@@ -82,6 +82,9 @@ func (h *Handler) bookForm(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if h.refuseUntilBookable(c) { // signup_pages.go: a confirmed address and an approved membership
+		return
+	}
 	// Manager approval hook (approval_book.go): such courses are asked for, not booked.
 	if h.approvalBookForm(c, s) {
 		return
@@ -97,6 +100,9 @@ func (h *Handler) bookForm(c *gin.Context) {
 func (h *Handler) book(c *gin.Context) {
 	s, ok := h.bookSession(c)
 	if !ok {
+		return
+	}
+	if h.refuseUntilBookable(c) {
 		return
 	}
 	// Manager approval hook (approval_book.go): send the request instead of booking.

@@ -65,6 +65,9 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.bookingPagePaths(bookingID) {
 		paths[k] = v
 	}
+	for k, v := range f.signupPagePaths(t) {
+		paths[k] = v
+	}
 	return paths
 }
 

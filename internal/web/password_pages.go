@@ -2,19 +2,16 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
-	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/ratelimit"
 )
 
 func (h *Handler) registerPasswordRoutes(r *httpx.Router) {
@@ -48,9 +45,14 @@ func (h *Handler) forgot(c *gin.Context) {
 		h.formProblem(c, "password-forgot", p, err)
 		return
 	}
-	wait, send := h.resetLimiter.take(c.ClientIP(), key)
-	if wait > 0 {
-		h.tooManyResets(c, p, wait)
+	// Per network and overall (a 429 page), then per address (silently: the answer must
+	// not say whether the address has an account). The counts live in the database.
+	if h.overLimit(c, account.ResetLimits(c.ClientIP())...) {
+		return
+	}
+	_, send, err := ratelimit.New(h.Accounts.DB, h.Now).Take(c.Request.Context(), account.ResetEmailLimit(key))
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	if send {
@@ -60,19 +62,6 @@ func (h *Handler) forgot(c *gin.Context) {
 		}
 	}
 	h.page(c, http.StatusOK, "password-forgot", Page{Title: "Check your email", Data: forgotData{Sent: true}})
-}
-
-// tooManyResets answers 429 with the form and how long to wait.
-func (h *Handler) tooManyResets(c *gin.Context, p Page, wait time.Duration) {
-	minutes := max(1, int((wait+time.Minute-1)/time.Minute))
-	c.Header("Retry-After", strconv.Itoa(minutes*60))
-	unit := "minutes"
-	if minutes == 1 {
-		unit = "minute"
-	}
-	p.Problem = problem.New(http.StatusTooManyRequests, "too_many_requests",
-		fmt.Sprintf("Too many requests for reset links. Wait %d %s and try again.", minutes, unit))
-	h.page(c, http.StatusTooManyRequests, "password-forgot", p)
 }
 
 type resetData struct{ Token string }
@@ -149,76 +138,6 @@ func (h *Handler) resetProblem(c *gin.Context, err error) {
 
 // noReferrer keeps the reset link's secret out of Referer headers.
 func noReferrer(c *gin.Context) { c.Header("Referrer-Policy", "no-referrer") }
-
-// Reset link request limits, per window: a client address may ask resetPerAddress times
-// (then waits), and one email address gets resetPerEmail links (further requests are
-// answered as usual but send nothing, so the answer still says nothing about accounts
-// and nobody's inbox can be flooded).
-const (
-	resetWindow     = time.Hour
-	resetPerAddress = 20
-	resetPerEmail   = 3
-)
-
-// resetLimiter throttles reset link requests in memory; the account package also caps
-// the links an account can have working at once, which survives restarts.
-type resetLimiter struct {
-	now       clock.Clock
-	mu        sync.Mutex
-	addresses map[string][]time.Time // request times within resetWindow, oldest first
-	emails    map[string][]time.Time
-	lastSweep time.Time
-}
-
-func newResetLimiter(now clock.Clock) *resetLimiter {
-	return &resetLimiter{now: now, addresses: map[string][]time.Time{}, emails: map[string][]time.Time{}}
-}
-
-// recent drops times older than resetWindow.
-func recent(times []time.Time, now time.Time) []time.Time {
-	i := 0
-	for i < len(times) && now.Sub(times[i]) >= resetWindow {
-		i++
-	}
-	return times[i:]
-}
-
-// take records a request from address for email. wait > 0 refuses it; otherwise send
-// says whether a link may be sent.
-func (l *resetLimiter) take(address, email string) (wait time.Duration, send bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.sweep(now)
-	a := recent(l.addresses[address], now)
-	if len(a) >= resetPerAddress {
-		l.addresses[address] = a
-		return a[0].Add(resetWindow).Sub(now), false
-	}
-	l.addresses[address] = append(a, now)
-	e := recent(l.emails[email], now)
-	if len(e) >= resetPerEmail {
-		l.emails[email] = e
-		return 0, false
-	}
-	l.emails[email] = append(e, now)
-	return 0, true
-}
-
-// sweep forgets keys with nothing recent, so memory stays bounded.
-func (l *resetLimiter) sweep(now time.Time) {
-	if now.Sub(l.lastSweep) < sweepEvery {
-		return
-	}
-	l.lastSweep = now
-	for _, m := range []map[string][]time.Time{l.addresses, l.emails} {
-		for k, times := range m {
-			if len(recent(times, now)) == 0 {
-				delete(m, k)
-			}
-		}
-	}
-}
 
 // forgive clears an account's sign-in strikes after its password was reset through the
 // mailbox. The client address's strikes stay, as after a successful sign-in.

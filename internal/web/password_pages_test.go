@@ -324,7 +324,7 @@ func TestForgotPasswordValidationAndLimits(t *testing.T) {
 	if last.Status != http.StatusTooManyRequests {
 		t.Fatalf("no limit per client address: %d", last.Status)
 	}
-	mustContain(t, last.Body, "Too many requests", "Wait")
+	mustContain(t, last.Body, "Too many requests", "Try again after")
 }
 
 func TestPasswordFormsFieldIDsMatchNames(t *testing.T) {

@@ -38,10 +38,9 @@ type Handler struct {
 	// Guesses limits wrong certificate codes per address, shared with the API.
 	Guesses *httpx.GuessLimiter
 
-	render       *renderer
-	assets       assets
-	limiter      *loginLimiter
-	resetLimiter *resetLimiter
+	render  *renderer
+	assets  assets
+	limiter *loginLimiter
 }
 
 // New parses every page template up front, so a broken template stops start-up.
@@ -57,7 +56,6 @@ func New(h Handler) (*Handler, error) {
 	h.render = r
 	h.assets = files
 	h.limiter = newLoginLimiter(h.Now)
-	h.resetLimiter = newResetLimiter(h.Now)
 	return &h, nil
 }
 
