@@ -16,6 +16,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/ratelimit"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -88,6 +89,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
 	go sweepSessions(ctx, db, log)
+	go sweepSignups(ctx, accounts, log)
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()
@@ -155,6 +157,28 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 		case <-t.C:
 			if err := (account.SessionStore{DB: db}).DeleteExpired(); err != nil {
 				log.Warn("sweep sessions", "err", err)
+			}
+		}
+	}
+}
+
+// sweepSignups removes self-registered accounts left unconfirmed for a week (and declined
+// join requests a week old), and forgets ended request-limit windows, hourly.
+func sweepSignups(ctx context.Context, accounts *account.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := accounts.SweepUnconfirmed(ctx); err != nil {
+				log.Warn("sweep unconfirmed accounts", "err", err)
+			} else if n > 0 {
+				log.Info("removed unconfirmed accounts", "count", n)
+			}
+			if _, err := ratelimit.New(accounts.DB, accounts.Now).Sweep(ctx); err != nil {
+				log.Warn("sweep request limits", "err", err)
 			}
 		}
 	}

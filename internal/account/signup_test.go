@@ -1,0 +1,111 @@
+package account_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/testkit"
+)
+
+func confirmToken(t *testing.T, env *testkit.Env, email string) string {
+	t.Helper()
+	var raw []byte
+	if err := env.DB.R.QueryRow(`SELECT payload FROM outbox WHERE kind = ? AND recipient_email = ? ORDER BY id DESC LIMIT 1`,
+		account.KindEmailConfirmation, email).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var p outbox.Payload
+	var m account.SignupMessage
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(p.Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m.Token
+}
+
+func register(t *testing.T, env *testkit.Env, email string, orgID int64) *account.User {
+	t.Helper()
+	ctx := context.Background()
+	if err := env.Accounts.Register(ctx, account.Registration{Name: "N " + email, Email: email, Password: "plum tree lane", OrganisationID: orgID}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := env.Accounts.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// Every way of making an account except the register page counts as confirmed and a
+// member; a self-registered one is neither until it confirms (and, off-domain, is approved).
+func TestWhoCountsAsConfirmed(t *testing.T) {
+	env := testkit.New(t)
+	org := env.Org(t, "Council", account.SocialCare)
+	made := env.User(t, "admin.made@example.org", org.ID)
+	if !made.EmailConfirmed || made.Membership != account.Member || made.MayBook() != nil {
+		t.Errorf("an account made with CreateUser: %+v", made)
+	}
+	self := register(t, env, "self@example.org", org.ID)
+	if self.EmailConfirmed || self.Membership != account.Requested || !errors.Is(self.MayBook(), account.ErrEmailUnconfirmed) {
+		t.Errorf("a self-registered account: confirmed %v membership %s", self.EmailConfirmed, self.Membership)
+	}
+	if _, err := env.Accounts.ConfirmEmail(context.Background(), confirmToken(t, env, "self@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	self, _ = env.Accounts.User(context.Background(), self.ID)
+	if !errors.Is(self.MayBook(), account.ErrMembershipRequested) {
+		t.Errorf("confirmed but not approved: %v", self.MayBook())
+	}
+}
+
+// Unconfirmed accounts go after a week; confirmed ones, and those still inside the week,
+// stay; an account something refers to is kept rather than rewriting history.
+func TestSweepRemovesAccountsUnconfirmedForAWeek(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	org := env.Org(t, "Council", account.SocialCare)
+	stale := register(t, env, "stale@example.org", org.ID)
+	confirmed := register(t, env, "confirmed@example.org", org.ID)
+	if _, err := env.Accounts.ConfirmEmail(ctx, confirmToken(t, env, "confirmed@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	kept := register(t, env, "kept@example.org", org.ID)
+	courseID := env.Course(t, "C")
+	sessionID := env.Session(t, courseID, 30*24*time.Hour, 5)
+	// A booking from before the rule (written directly) keeps its account.
+	if _, err := env.DB.W.Exec(`INSERT INTO bookings (session_id, user_id, status, created_at, updated_at) VALUES (?, ?, 'confirmed', ?, ?)`,
+		sessionID, kept.ID, "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(6 * 24 * time.Hour)
+	recent := register(t, env, "recent@example.org", org.ID)
+	if n, err := env.Accounts.SweepUnconfirmed(ctx); err != nil || n != 0 {
+		t.Fatalf("after 6 days: removed %d, %v", n, err)
+	}
+	env.Clock.Advance(24*time.Hour + time.Second)
+	n, err := env.Accounts.SweepUnconfirmed(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("after a week: removed %d, %v; want 1", n, err)
+	}
+	if _, err := env.Accounts.User(ctx, stale.ID); err == nil {
+		t.Error("the stale account is still there")
+	}
+	for _, u := range []*account.User{confirmed, kept, recent} {
+		if _, err := env.Accounts.User(ctx, u.ID); err != nil {
+			t.Errorf("%s was removed: %v", u.Email, err)
+		}
+	}
+	// Its confirmation email stays in the log, no longer tied to the account.
+	var mails int
+	env.DB.R.QueryRow(`SELECT count(*) FROM outbox WHERE recipient_email = 'stale@example.org' AND user_id IS NULL`).Scan(&mails)
+	if mails != 1 {
+		t.Errorf("stale account's emails in the log: %d, want 1", mails)
+	}
+}
