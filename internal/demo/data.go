@@ -20,20 +20,26 @@ const (
 )
 
 type orgSpec struct {
-	key  string
-	name string
-	typ  account.OrgType
+	key     string
+	name    string
+	typ     account.OrgType
+	domains []string // email domains: a confirmed address on one joins the organisation
 }
 
+// Each organisation's domains are those its demo staff use, so self-registration can be
+// tried with an address like new.starter@police.example.org (joins at once) or
+// someone@gmail.example (asks the manager). The force and the trust also list their real
+// domains, as a live partnership would: nhs.net is the shared NHS mail domain, where
+// people choose their trust.
 var organisations = []orgSpec{
-	{orgCouncil, "Bath and North East Somerset Council", account.OtherOrg},
-	{orgPolice, "Avon and Somerset Police", account.Police},
-	{orgHospital, "Royal United Hospitals Bath NHS Foundation Trust", account.Health},
-	{orgPrimary, "St Aldhelm's Church of England Primary School", account.Education},
-	{orgAcademy, "Radstock Vale Academy", account.Education},
-	{orgSocial, "B&NES Children's Social Care", account.SocialCare},
-	{orgYouth, "Bath Youth Support Network", account.Voluntary},
-	{orgCharity, "Freedom Pathways", account.TrainingPartner},
+	{orgCouncil, "Bath and North East Somerset Council", account.OtherOrg, []string{"council.example.org"}},
+	{orgPolice, "Avon and Somerset Police", account.Police, []string{"police.example.org", "avonandsomerset.police.uk"}},
+	{orgHospital, "Royal United Hospitals Bath NHS Foundation Trust", account.Health, []string{"ruh.example.org", "nhs.net"}},
+	{orgPrimary, "St Aldhelm's Church of England Primary School", account.Education, []string{"staldhelms.example.org"}},
+	{orgAcademy, "Radstock Vale Academy", account.Education, []string{"radstockvale.example.org"}},
+	{orgSocial, "B&NES Children's Social Care", account.SocialCare, []string{"childrens.example.org"}},
+	{orgYouth, "Bath Youth Support Network", account.Voluntary, []string{"youthnetwork.example.org"}},
+	{orgCharity, "Freedom Pathways", account.TrainingPartner, []string{"freedompathways.example.org"}},
 }
 
 // personSpec is one account. Demo sign-ins carry a password; everyone else has none, so

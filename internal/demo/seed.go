@@ -99,7 +99,7 @@ type seeder struct {
 
 func (s *seeder) organisations(ctx context.Context) error {
 	for _, o := range organisations {
-		org, err := s.accounts.CreateOrganisation(ctx, o.name, o.typ)
+		org, err := s.accounts.AddOrganisation(ctx, account.Organisation{Name: o.name, Type: o.typ, Domains: o.domains})
 		if err != nil {
 			return fmt.Errorf("demo: create organisation %q: %w", o.name, err)
 		}

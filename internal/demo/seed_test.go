@@ -328,3 +328,30 @@ func counts(t *testing.T, env *testkit.Env) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// The demo organisations have email domains, and every demo account counts as a
+// confirmed member: the documented sign-ins can book straight away.
+func TestDemoAccountsAreConfirmedMembersAndOrganisationsHaveDomains(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	if _, err := Seed(ctx, env.Accounts, env.Courses, booking.NewService(env.DB, env.Clock.Now), env.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	owners, err := env.Accounts.OrganisationsForEmail(ctx, "new.starter@police.example.org")
+	if err != nil || len(owners) != 1 || owners[0].Name != "Avon and Somerset Police" {
+		t.Fatalf("police domain owners: %+v %v", owners, err)
+	}
+	var unconfirmed int
+	if err := env.DB.R.QueryRow(`SELECT count(*) FROM users WHERE email_confirmed = 0 OR membership <> 'member'`).Scan(&unconfirmed); err != nil {
+		t.Fatal(err)
+	}
+	if unconfirmed != 0 {
+		t.Errorf("%d demo accounts cannot book", unconfirmed)
+	}
+	for _, l := range demoLogins {
+		u, err := env.Accounts.Authenticate(ctx, l.email, l.password)
+		if err != nil || u.MayBook() != nil {
+			t.Errorf("demo sign-in %s: %v / %v", l.email, err, u.MayBook())
+		}
+	}
+}
