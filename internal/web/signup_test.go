@@ -347,6 +347,7 @@ func TestJoinRequestApprovedByTheOrganisationsManager(t *testing.T) {
 	mustNotContain(t, f.get(t, other, "/join-requests").Body, "Vic Volunteer")
 
 	boss := f.signedIn(t, mgr.Email)
+	mustContain(t, f.get(t, boss, "/manager").Body, `href="/join-requests"`)
 	mustContain(t, f.get(t, boss, "/join-requests").Body, "Vic Volunteer", `href="`+reqPath+`"`)
 	r := f.post(t, boss, reqPath, url.Values{})
 	if r.Status != http.StatusUnprocessableEntity {
