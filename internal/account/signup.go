@@ -78,6 +78,8 @@ func (s *Service) resolveRegistration(ctx context.Context, r Registration) (NewU
 		}
 	}
 	switch {
+	case r.OrganisationID < 0: // a value that names no organisation
+		orgErr.Add("organisation_id", msgChooseOrg)
 	case r.OrganisationID > 0:
 		if _, err := s.Organisation(ctx, r.OrganisationID); errors.Is(err, store.ErrNotFound) {
 			orgErr.Add("organisation_id", msgChooseOrg)

@@ -109,3 +109,63 @@ func TestSweepRemovesAccountsUnconfirmedForAWeek(t *testing.T) {
 		t.Errorf("stale account's emails in the log: %d, want 1", mails)
 	}
 }
+
+// A join request reaches the organisation's managers once the address is confirmed, or
+// the admins when the organisation has no manager; a declined account goes a week later.
+func TestJoinRequestsReachManagersOrAdminsAndDeclinedAccountsGo(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	withMgr := env.Org(t, "Has a manager", account.Voluntary)
+	noMgr := env.Org(t, "No manager", account.Voluntary)
+	env.User(t, "mgr@example.org", withMgr.ID, account.Manager)
+	env.User(t, "admin@example.org", withMgr.ID, account.Admin)
+	mails := func(kind outbox.Kind, to string) int {
+		var n int
+		env.DB.R.QueryRow(`SELECT count(*) FROM outbox WHERE kind = ? AND recipient_email = ?`, kind, to).Scan(&n)
+		return n
+	}
+	a := register(t, env, "a@elsewhere.example", withMgr.ID)
+	b := register(t, env, "b@elsewhere.example", noMgr.ID)
+	if mails(account.KindJoinRequested, "mgr@example.org")+mails(account.KindJoinRequested, "admin@example.org") != 0 {
+		t.Fatal("asked before the address was confirmed")
+	}
+	for _, e := range []string{"a@elsewhere.example", "b@elsewhere.example"} {
+		if _, err := env.Accounts.ConfirmEmail(ctx, confirmToken(t, env, e)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mails(account.KindJoinRequested, "mgr@example.org") != 1 || mails(account.KindJoinRequested, "admin@example.org") != 1 {
+		t.Fatalf("manager got %d, admin got %d; want 1 each", mails(account.KindJoinRequested, "mgr@example.org"), mails(account.KindJoinRequested, "admin@example.org"))
+	}
+	waiting, err := env.Accounts.WaitingJoinRequests(ctx, withMgr.ID)
+	if err != nil || len(waiting) != 1 || waiting[0].UserID != a.ID {
+		t.Fatalf("waiting for the manager's organisation: %+v %v", waiting, err)
+	}
+	all, _ := env.Accounts.WaitingJoinRequests(ctx, 0)
+	if len(all) != 2 {
+		t.Fatalf("an admin sees %d requests, want 2", len(all))
+	}
+	// A manager's scope cannot reach another organisation's request.
+	var bReq int64
+	for _, j := range all {
+		if j.UserID == b.ID {
+			bReq = j.ID
+		}
+	}
+	if err := env.Accounts.DecideJoinRequest(ctx, bReq, withMgr.ID, 1, true); err == nil {
+		t.Fatal("decided another organisation's request")
+	}
+	if err := env.Accounts.DecideJoinRequest(ctx, bReq, 0, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if mails(account.KindJoinDeclined, "b@elsewhere.example") != 1 {
+		t.Error("the person was not told")
+	}
+	env.Clock.Advance(account.UnconfirmedLifetime + time.Minute)
+	if n, err := env.Accounts.SweepUnconfirmed(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep: %d %v, want the declined account", n, err)
+	}
+	if _, err := env.Accounts.User(ctx, a.ID); err != nil {
+		t.Error("a confirmed account waiting for approval was removed")
+	}
+}

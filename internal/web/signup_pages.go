@@ -108,17 +108,19 @@ func (h *Handler) register(c *gin.Context) {
 	if password != "" && c.PostForm("password_confirm") != password {
 		form.Add("password_confirm", "The passwords do not match: type the same password twice")
 	}
-	if err := problem.Merge(form.Err(), h.Accounts.CheckRegistration(ctx, reg)); err != nil {
+	if problems := problem.Merge(form.Err(), h.Accounts.CheckRegistration(ctx, reg)); problems != nil {
 		d := p.Data.(registerData)
-		d.Domain = account.EmailDomain(account.NormaliseEmail(reg.Email))
-		if account.ValidEmail(account.NormaliseEmail(reg.Email)) {
-			if d.Suggested, err = h.Accounts.OrganisationsForEmail(ctx, reg.Email); err != nil {
+		email := account.NormaliseEmail(reg.Email)
+		d.Domain = account.EmailDomain(email)
+		if account.ValidEmail(email) {
+			var err error
+			if d.Suggested, err = h.Accounts.OrganisationsForEmail(ctx, email); err != nil {
 				h.fail(c, err)
 				return
 			}
 		}
 		p.Data = d
-		h.formProblem(c, "register", p, problem.Merge(form.Err(), h.Accounts.CheckRegistration(ctx, reg)))
+		h.formProblem(c, "register", p, problems)
 		return
 	}
 	if h.overLimit(c, account.RegisterLimits(c.ClientIP())...) {
