@@ -29,7 +29,8 @@ const (
 var (
 	ErrEmailUnconfirmed = problem.New(http.StatusForbidden, "email_unconfirmed",
 		"Confirm your email address before you book: open the link we emailed you when you created your account. "+
-			"To get a new link, sign in and go to /account/email, then choose \"Send the link again\".")
+			"To get a new link, sign in on the website and choose \"Send the link again\" at /account/email "+
+			"(or, with the API, POST /api/v1/me/email-confirmation).")
 	ErrMembershipRequested = problem.New(http.StatusForbidden, "membership_requested",
 		"Your organisation has not approved your account yet, so you cannot book. Its manager has been asked, and we will email you when they decide.")
 	ErrMembershipDeclined = problem.New(http.StatusForbidden, "membership_declined",

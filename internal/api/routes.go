@@ -30,4 +30,5 @@ func (h *Handler) register(r *httpx.Router) {
 	h.registerRegisterAPI(r)
 	h.registerRecordAPI(r)
 	h.registerReportAPI(r)
+	h.registerSignupAPI(r) // email_confirmation.go
 }
