@@ -261,6 +261,7 @@ func TestConfirmationLinkIsSingleUseAndExpires(t *testing.T) {
 		t.Fatalf("expired link: %d", r.Status)
 	}
 	c = f.signInAs(t, "larry@ruh.nhs.uk")
+	mustContain(t, f.get(t, c, "/my/training").Body, "Confirm your email address before you book", `href="/account/email"`)
 	mustContain(t, f.get(t, c, "/account/email").Body, "Send the link again")
 	if r := f.post(t, c, "/account/email", nil); r.Status != http.StatusSeeOther {
 		t.Fatalf("resend: %d", r.Status)
@@ -273,6 +274,7 @@ func TestConfirmationLinkIsSingleUseAndExpires(t *testing.T) {
 		t.Fatalf("fresh link: %d", r.Status)
 	}
 	mustContain(t, f.get(t, c, "/account/email").Body, "Your email address is confirmed")
+	mustNotContain(t, f.get(t, c, "/my/training").Body, "Confirm your email address", "You cannot book yet")
 }
 
 // An address on a shared domain (nhs.net) chooses among the organisations that use it;
