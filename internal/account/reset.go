@@ -159,8 +159,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		} else if n != 1 {
 			return ErrResetLinkInvalid // disabled since the link was checked
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, u.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, u.ID); err != nil {
+			return err
+		}
+		// The link came through the mailbox, so it confirms the address as the
+		// confirmation link would (signup.go).
+		return confirmAddressTx(ctx, tx, u.ID, s.Now())
 	})
 	if err != nil {
 		return nil, err

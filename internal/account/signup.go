@@ -270,18 +270,26 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE email_confirmations SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, stamp, userID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed = 1 WHERE id = ?`, userID); err != nil {
-			return err
-		}
-		return askToJoinTx(ctx, tx, userID, now)
+		return confirmAddressTx(ctx, tx, userID, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.User(ctx, userID)
+}
+
+// confirmAddressTx marks the account's address confirmed, spends its other confirmation
+// links and, for someone who asked to join an organisation, asks its managers. Doing it
+// again changes nothing.
+func confirmAddressTx(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error {
+	stamp := store.FormatTime(now.UTC().Truncate(time.Second))
+	if _, err := tx.ExecContext(ctx, `UPDATE email_confirmations SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, stamp, userID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed = 1 WHERE id = ?`, userID); err != nil {
+		return err
+	}
+	return askToJoinTx(ctx, tx, userID, now)
 }
 
 // ResendConfirmation emails a fresh link to a signed-in person whose address is not yet

@@ -169,3 +169,39 @@ func TestJoinRequestsReachManagersOrAdminsAndDeclinedAccountsGo(t *testing.T) {
 		t.Error("a confirmed account waiting for approval was removed")
 	}
 }
+
+// A password reset link also comes through the mailbox, so using one confirms the
+// address (and sends a waiting join request on to the managers).
+func TestPasswordResetConfirmsTheAddress(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	org := env.Org(t, "Council", account.SocialCare)
+	env.User(t, "mgr@example.org", org.ID, account.Manager)
+	u := register(t, env, "forgetful@elsewhere.example", org.ID)
+	if err := env.Accounts.RequestPasswordReset(ctx, u.Email); err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	if err := env.DB.R.QueryRow(`SELECT payload FROM outbox WHERE kind = ? AND recipient_email = ?`, outbox.PasswordReset, u.Email).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var p outbox.Payload
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Accounts.ResetPassword(ctx, p.Reset.Token, "a new plum tree"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = env.Accounts.User(ctx, u.ID)
+	if !u.EmailConfirmed {
+		t.Fatal("a used reset link did not confirm the address")
+	}
+	var asked int
+	env.DB.R.QueryRow(`SELECT count(*) FROM outbox WHERE kind = ? AND recipient_email = 'mgr@example.org'`, account.KindJoinRequested).Scan(&asked)
+	if asked != 1 {
+		t.Errorf("manager asked %d times, want 1", asked)
+	}
+	if err := env.Accounts.CheckConfirmLink(ctx, confirmToken(t, env, u.Email)); err == nil {
+		t.Error("the confirmation link still works after the reset confirmed the address")
+	}
+}
