@@ -175,6 +175,16 @@ func (j *journey) text(css string) string {
 	return res.Value.Str()
 }
 
+// textOf is the visible text of el, spaces squeezed.
+func (j *journey) textOf(el *rod.Element) string {
+	j.t.Helper()
+	s, err := el.Text()
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // attr is an attribute of el ("" when it has none).
 func (j *journey) attr(el *rod.Element, name string) string {
 	j.t.Helper()
@@ -359,7 +369,7 @@ func TestJourneyPractitioner(t *testing.T) {
 	j.follow(`main a[href="/courses"]`, `^Find more training$`)
 	j.follow(`main a[href^="/courses/"]`, `^Domestic abuse and its impact on children$`)
 	full := j.find(`main .course-dates tr`, `Full \([0-9]+ waiting\)`)
-	waiting, _ := strconv.Atoi(regexp.MustCompile(`Full \(([0-9]+) waiting\)`).FindStringSubmatch(full.MustText())[1])
+	waiting, _ := strconv.Atoi(regexp.MustCompile(`Full \(([0-9]+) waiting\)`).FindStringSubmatch(j.textOf(full))[1])
 	join, err := full.Element(`a[href^="/sessions/"]`)
 	if err != nil {
 		t.Fatalf("the full session has no link to join its waiting list: %v", err)
@@ -434,7 +444,7 @@ func TestJourneyTrainerRegister(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		who := strings.TrimSpace(name.MustText())
+		who := j.textOf(name)
 		want[who] = marks[i]
 		labels, err := person.Elements("label.attendance-mark__choice")
 		if err != nil {
@@ -442,7 +452,7 @@ func TestJourneyTrainerRegister(t *testing.T) {
 		}
 		tapped := false
 		for _, l := range labels {
-			if strings.TrimSpace(l.MustText()) == marks[i] {
+			if j.textOf(l) == marks[i] {
 				j.press(l)
 				radio, err := l.Element("input")
 				if err != nil {
@@ -477,7 +487,7 @@ func TestJourneyTrainerRegister(t *testing.T) {
 		if err != nil || len(cells) != 4 {
 			t.Fatalf("a row of the locked register: %d cells (%v)", len(cells), err)
 		}
-		got[strings.TrimSpace(cells[0].MustText())] = strings.TrimSpace(cells[3].MustText())
+		got[j.textOf(cells[0])] = j.textOf(cells[3])
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("the locked register shows %v; the trainer marked %v", got, want)
@@ -501,7 +511,13 @@ func TestJourneyManagerBooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	session := j.attr(radio, "value")
-	courseTitle := strings.SplitN(strings.TrimSpace(choice.MustText()), ":", 2)[0]
+	var courseTitle string
+	if err := j.s.db.R.QueryRow(`SELECT c.title FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, session).Scan(&courseTitle); err != nil {
+		t.Fatalf("session %s: %v", session, err)
+	}
+	if !strings.HasPrefix(j.textOf(choice), courseTitle+": ") {
+		t.Errorf("the choice of session %s reads %q; want it to start with its course, %q", session, j.textOf(choice), courseTitle)
+	}
 	j.press(choice)
 	j.follow(`main form button[value="book"]`, `^Book a place for `)
 	j.expectPath(`/`)
