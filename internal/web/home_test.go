@@ -329,6 +329,23 @@ func TestManagerNominates(t *testing.T) {
 	if len(f.bookingsOf(t, f.Ben.ID)) != 0 {
 		t.Error("a nomination booked a place")
 	}
+
+	// A second click the same day sends nothing (another manager is no different: see the
+	// compliance test); the
+	// page marks the session.
+	mustContain(t, f.get(t, f.Mgr, page).Body, "(5 places left; already nominated today)")
+	r = f.post(t, f.Mgr, page, url.Values{"session_id": {id(sid)}, "action": {"nominate"}})
+	mustContain(t, f.follow(t, f.Mgr, r).Body, "Already nominated today: Ben Baker was emailed about Child sexual exploitation awareness")
+	if n := len(f.outboxFor(t, f.Ben.ID)); n != 1 {
+		t.Fatalf("%d messages for Ben after two nominations in a day, want 1", n)
+	}
+	// The next day another may go.
+	f.Clock.Advance(24 * time.Hour)
+	r = f.post(t, f.Mgr, page, url.Values{"session_id": {id(sid)}, "action": {"nominate"}})
+	mustContain(t, f.follow(t, f.Mgr, r).Body, "We have emailed Ben Baker asking them to book")
+	if n := len(f.outboxFor(t, f.Ben.ID)); n != 2 {
+		t.Fatalf("%d messages for Ben after a nomination the next day, want 2", n)
+	}
 }
 
 func TestManagerBooksStaffOntoASession(t *testing.T) {
