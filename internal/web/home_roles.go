@@ -65,6 +65,9 @@ func (h *Handler) homeAdmin(c *gin.Context) (*homeAdmin, error) {
 
 // homeTrainer is a trainer's registers to deal with and their sessions.
 type homeTrainer struct {
+	// Now are the sessions under way: their registers are to take now, at the top.
+	Now []home.RegisterDue
+	// Registers are the other sessions that have started and are not submitted.
 	Registers     []home.RegisterDue
 	MoreRegisters int
 	Past          bool // the table shows past sessions (?sessions=past), else upcoming
@@ -80,7 +83,15 @@ func (h *Handler) homeTrainer(c *gin.Context) (*homeTrainer, error) {
 		return nil, err
 	}
 	d := &homeTrainer{Past: c.Query("sessions") == "past"}
-	d.Registers, d.MoreRegisters = firstN(regs, homeListLimit)
+	var rest []home.RegisterDue
+	for _, r := range regs {
+		if r.UnderWay {
+			d.Now = append(d.Now, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	d.Registers, d.MoreRegisters = firstN(rest, homeListLimit)
 	sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{TrainerID: me.ID, IncludePast: d.Past})
 	if err != nil {
 		return nil, err
