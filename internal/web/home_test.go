@@ -340,7 +340,7 @@ func TestManagerNominates(t *testing.T) {
 	// compliance test); the page marks the session.
 	mustContain(t, f.get(t, f.Mgr, page).Body, "(5 places left; already nominated today)")
 	r = f.post(t, f.Mgr, page, url.Values{"session_id": {id(sid)}, "action": {"nominate"}})
-	mustContain(t, f.follow(t, f.Mgr, r).Body, "Already nominated today: Ben Baker was emailed about Child sexual exploitation awareness")
+	mustContain(t, f.follow(t, f.Mgr, r).Body, "Already nominated today: we emailed Ben Baker about Child sexual exploitation awareness")
 	if n := len(f.outboxFor(t, f.Ben.ID)); n != 1 {
 		t.Fatalf("%d messages for Ben after two nominations in a day, want 1", n)
 	}

@@ -141,7 +141,7 @@ func (m *managerPages) bookOrNominate(c *gin.Context) {
 		case err != nil:
 			m.h.formProblem(c, "manager-book", p, err)
 		case !sent:
-			m.h.redirect(c, "/", fmt.Sprintf("Already nominated today: %s was emailed about %s on %s earlier today, so we have not sent another",
+			m.h.redirect(c, "/", fmt.Sprintf("Already nominated today: we emailed %s about %s on %s earlier today, so we have not sent another",
 				person.Name, chosen.CourseTitle, when(chosen.StartsAt)))
 		default:
 			m.h.redirect(c, "/", fmt.Sprintf("We have emailed %s asking them to book %s on %s", person.Name, chosen.CourseTitle, when(chosen.StartsAt)))
