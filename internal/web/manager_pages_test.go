@@ -207,8 +207,8 @@ func TestManagerPersonPage(t *testing.T) {
 	mustContain(t, r.Body, "<h1>Ann Archer</h1>", `<a href="/manager">My staff's training</a>`,
 		"Social Worker", "Children in Need", "ann@example.org",
 		`<strong class="tag tag--green">Up to date</strong>`,
-		`<td>Every 36 months</td>`, `<strong class="tag tag--green">Completed</strong> 25 Nov 2026<br><span class="muted">Renew by 25 Nov 2029</span>`,
-		"<td>25 November 2026</td>", // completed
+		`<td data-label="Renewal">Every 36 months</td>`, `<strong class="tag tag--green">Completed</strong> 25 Nov 2026<br><span class="muted">Renew by 25 Nov 2029</span>`,
+		`<td data-label="Completed">25 November 2026</td>`, // completed
 		// A manager may check the certificate, not download it.
 		`<a href="/verify/`+f.AnnCode+`">`+f.AnnCode,
 		"Safeguarding level 2", `<strong class="tag tag--green">Booked</strong>`)
