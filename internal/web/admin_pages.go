@@ -8,7 +8,6 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
-	"github.com/traininghub/traininghub/internal/home"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -82,7 +81,7 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
-	todo, err := home.AdminTodo(ctx, h.Accounts.DB, h.Now())
+	todo, err := h.adminTodo(c)
 	if err != nil {
 		h.fail(c, err)
 		return
