@@ -427,7 +427,8 @@ func TestJourneyTrainerRegister(t *testing.T) {
 	j.start("/")
 	j.signIn(j.demoLogin(account.Trainer))
 	j.expectPath(`/`)
-	j.follow(fmt.Sprintf(`main .home-list a[href="/trainer/sessions/%d/register"]`, sid), `^`+regexp.QuoteMeta(title))
+	j.expect(`main .home-now`, `^Take the register now `+regexp.QuoteMeta(title))
+	j.follow(fmt.Sprintf(`main .home-now a[href="/trainer/sessions/%d/register"]`, sid), `^Take the register`)
 	j.expect("h1", `^`+regexp.QuoteMeta(title)+`$`)
 
 	marks := []string{"Attended", "Attended", "Attended", "Attended", "Attended", "Attended", "Partly attended", "Did not attend"}
