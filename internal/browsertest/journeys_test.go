@@ -3,11 +3,9 @@ package browsertest
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,32 +16,6 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/store"
 )
-
-// The journeys change what they touch (a register is locked, two accounts are merged), so
-// they run on a demo site of their own: the page walk in pages_test.go sees the demo as
-// seeded, whichever runs first.
-var (
-	journeyOnce sync.Once
-	journeyErr  error
-	journeySite *Site
-	journeyDir  string
-)
-
-// journeyRig returns the shared browser and the journeys' own demo site.
-func journeyRig(t *testing.T) (*Browser, *Site) {
-	t.Helper()
-	b, _ := rig(t)
-	journeyOnce.Do(func() {
-		if journeyDir, journeyErr = os.MkdirTemp("", "traininghub-journeys-"); journeyErr != nil {
-			return
-		}
-		journeySite, journeyErr = StartDemo(journeyDir)
-	})
-	if journeyErr != nil {
-		t.Fatalf("browser journeys: %v", journeyErr)
-	}
-	return b, journeySite
-}
 
 // stepTimeout bounds any one step of a journey: finding an element, clicking it and
 // waiting for the page it leads to.
@@ -64,7 +36,15 @@ type journey struct {
 
 func newJourney(t *testing.T, vp Viewport) *journey {
 	t.Helper()
-	b, s := journeyRig(t)
+	b, _ := rig(t)
+	// Each journey changes what it touches (a register is locked, two accounts merged), so
+	// each has a demo site of its own, seeded afresh: journeys run alone or in any order,
+	// and the page walk in pages_test.go sees the demo as seeded.
+	s, err := StartDemo(t.TempDir())
+	if err != nil {
+		t.Fatalf("browser journey: %v", err)
+	}
+	t.Cleanup(s.Close)
 	p, err := b.NewPage()
 	if err != nil {
 		t.Fatal(err)

@@ -41,12 +41,6 @@ func TestMain(m *testing.M) {
 	if siteDir != "" {
 		os.RemoveAll(siteDir)
 	}
-	if journeySite != nil {
-		journeySite.Close()
-	}
-	if journeyDir != "" {
-		os.RemoveAll(journeyDir)
-	}
 	os.Exit(code)
 }
 
