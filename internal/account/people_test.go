@@ -51,7 +51,7 @@ func TestSearchPeopleByEachField(t *testing.T) {
 		{account.PeopleQuery{Text: "sam police"}, "Sam Smith"}, // every word somewhere
 		{account.PeopleQuery{Text: "sam", IncludeDisabled: true}, "Sam Gone,Sam Smith"},
 		{account.PeopleQuery{Text: "sam", OrganisationID: school.ID, IncludeDisabled: true}, "Sam Gone"},
-		{account.PeopleQuery{Text: "%"}, ""}, // no wildcard tricks
+		{account.PeopleQuery{Text: "%"}, ""},                          // no wildcard tricks
 		{account.PeopleQuery{Text: "Seán Ó Briain"}, "Seán Ó Briain"}, // capitals beyond A to Z
 		{account.PeopleQuery{Text: "ó BRIAIN"}, "Seán Ó Briain"},
 	} {
