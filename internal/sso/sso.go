@@ -181,6 +181,7 @@ func (c *Client) Finish(ctx context.Context, f Flow, code string) (Identity, err
 	var claims struct {
 		Email         string          `json:"email"`
 		EmailVerified json.RawMessage `json:"email_verified"`
+		DomainOwner   json.RawMessage `json:"xms_edov"` // Microsoft Entra ID, in place of email_verified
 		Name          string          `json:"name"`
 		GivenName     string          `json:"given_name"`
 		FamilyName    string          `json:"family_name"`
@@ -192,7 +193,10 @@ func (c *Client) Finish(ctx context.Context, f Flow, code string) (Identity, err
 	if email == "" || !strings.Contains(email, "@") {
 		return Identity{}, ErrNoEmail
 	}
-	if !verified(claims.EmailVerified) {
+	// Entra ID never sends email_verified for work accounts; its optional xms_edov claim
+	// says the tenant owns the address's domain. It counts only when email_verified is
+	// absent, never against an explicit false.
+	if !verified(claims.EmailVerified) && (len(claims.EmailVerified) > 0 || !verified(claims.DomainOwner)) {
 		return Identity{}, ErrEmailUnverified
 	}
 	name := claims.Name

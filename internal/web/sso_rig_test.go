@@ -220,6 +220,7 @@ type idUser struct {
 	Email    string
 	Name     string
 	Verified any // true, false, "true" or nil (claim absent)
+	Edov     any // Entra ID's xms_edov claim; nil: absent
 }
 
 func (u idUser) ID() string { return u.Sub }
@@ -233,10 +234,11 @@ type idClaims struct {
 	Email    string `json:"email,omitempty"`
 	Verified any    `json:"email_verified,omitempty"`
 	Name     string `json:"name,omitempty"`
+	Edov     any    `json:"xms_edov,omitempty"`
 }
 
 func (u idUser) Claims(scopes []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
-	c := &idClaims{IDTokenClaims: base, Name: u.Name}
+	c := &idClaims{IDTokenClaims: base, Name: u.Name, Edov: u.Edov}
 	if strings.Contains(" "+strings.Join(scopes, " ")+" ", " email ") {
 		c.Email, c.Verified = u.Email, u.Verified
 	}

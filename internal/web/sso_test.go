@@ -85,6 +85,26 @@ func TestSSONewAddressJoinsItsOrganisation(t *testing.T) {
 	}
 }
 
+// Microsoft Entra ID sends no email_verified for work accounts; its xms_edov claim (the
+// tenant owns the domain) stands in, and a string "true" from other providers counts.
+func TestSSOEntraDomainOwnerVerified(t *testing.T) {
+	r := newSSORig(t, "")
+	org := orgWithDomains(t, r, "Bath Council", "bath.gov.uk")
+	for i, u := range []idUser{
+		{Sub: "e1", Email: "entra@bath.gov.uk", Name: "Entra Person", Edov: true},
+		{Sub: "e2", Email: "string@bath.gov.uk", Name: "String Person", Verified: "true"},
+	} {
+		b := newBrowser()
+		got := r.signIn(t, b, u, "")
+		if got.Status != http.StatusOK || got.Path != "/" || !r.signedIn(t, b) {
+			t.Fatalf("%d: landed on %s with %d: %.400s", i, got.Path, got.Status, got.Body)
+		}
+		if acct, err := r.Accounts.UserByEmail(context.Background(), u.Email); err != nil || acct.OrganisationID != org.ID {
+			t.Errorf("%d: account %+v, %v", i, acct, err)
+		}
+	}
+}
+
 func TestSSOSharedDomainAsksToChoose(t *testing.T) {
 	r := newSSORig(t, "")
 	ruh := orgWithDomains(t, r, "Royal United Hospitals", "nhs.net", "ruh.nhs.uk")
@@ -157,6 +177,10 @@ func TestSSORefusals(t *testing.T) {
 		{"unverified email", idUser{Sub: "u", Email: "new@bath.gov.uk", Name: "New", Verified: false}, false,
 			http.StatusForbidden, "Your email address is not verified"},
 		{"no email_verified claim", idUser{Sub: "u2", Email: "new@bath.gov.uk", Name: "New"}, false,
+			http.StatusForbidden, "Your email address is not verified"},
+		{"email_verified false, xms_edov true", idUser{Sub: "u3", Email: "new@bath.gov.uk", Name: "New", Verified: false, Edov: true}, false,
+			http.StatusForbidden, "Your email address is not verified"},
+		{"xms_edov false", idUser{Sub: "u4", Email: "new@bath.gov.uk", Name: "New", Edov: false}, false,
 			http.StatusForbidden, "Your email address is not verified"},
 		{"disabled account", idUser{Sub: "g", Email: "gone@bath.gov.uk", Name: "Gone", Verified: true}, false,
 			http.StatusForbidden, "Your account is disabled"},
