@@ -36,6 +36,7 @@ type providerLog struct {
 	mu            sync.Mutex
 	authorize     []url.Values // query of each authorization request
 	tokenRequests []url.Values // form of each token request
+	discoveries   int          // fetches of the discovery document
 	forgeNonce    string
 }
 
@@ -50,6 +51,8 @@ func (l *providerLog) middleware(next http.Handler) http.Handler {
 				q.Set("nonce", l.forgeNonce)
 				r.URL.RawQuery = q.Encode()
 			}
+		case mockoidc.DiscoveryEndpoint:
+			l.discoveries++
 		case mockoidc.TokenEndpoint:
 			_ = r.ParseForm()
 			l.tokenRequests = append(l.tokenRequests, r.PostForm)
@@ -75,6 +78,12 @@ func (l *providerLog) lastToken() url.Values {
 		return nil
 	}
 	return l.tokenRequests[len(l.tokenRequests)-1]
+}
+
+func (l *providerLog) discoveryCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.discoveries
 }
 
 func (l *providerLog) forge(nonce string) {

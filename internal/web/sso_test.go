@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/traininghub/traininghub/internal/account"
 )
@@ -51,11 +52,68 @@ func TestSSOKnownAccountSignsIn(t *testing.T) {
 	if r.seen.lastToken().Get("code_verifier") == "" {
 		t.Errorf("token request without code_verifier: %v", r.seen.lastToken())
 	}
+	// The discovery document was fetched once and is kept.
+	if n := r.seen.discoveryCount(); n != 1 {
+		t.Errorf("discovery fetched %d times, want 1", n)
+	}
 	// An unsafe next is not followed.
 	b2 := newBrowser()
 	got = r.signIn(t, b2, idUser{Sub: "s-pat", Email: "pat@bath.gov.uk", Name: "Pat", Verified: true}, "//evil.example/")
 	if got.Path != "/" || got.Status != http.StatusOK {
 		t.Errorf("unsafe next: landed on %s with %d", got.Path, got.Status)
+	}
+	if n := r.seen.discoveryCount(); n != 1 {
+		t.Errorf("discovery fetched %d times after two sign-ins, want 1", n)
+	}
+}
+
+// An attempt left at the provider for longer than 15 minutes lapses.
+func TestSSOAttemptExpires(t *testing.T) {
+	r := newSSORig(t, "")
+	org := orgWithDomains(t, r, "Bath Council", "bath.gov.uk")
+	r.User(t, "pat@bath.gov.uk", org.ID, "practitioner")
+	r.OIDC.QueueUser(idUser{Sub: "s-pat", Email: "pat@bath.gov.uk", Name: "Pat", Verified: true})
+	b := newBrowser()
+	b.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Path == "/login/sso/callback" {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	resp, err := b.Get(r.URL + "/login/sso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	callback := resp.Header.Get("Location")
+	r.Clock.Advance(16 * time.Minute)
+	b.CheckRedirect = nil
+	if got := b.get(t, callback); got.Status != http.StatusBadRequest || r.signedIn(t, b) {
+		t.Errorf("late callback: %d, signed in %v", got.Status, r.signedIn(t, b))
+	}
+}
+
+// While an admin has closed registration, single sign-on signs in existing accounts but
+// makes no new ones.
+func TestSSORegistrationClosed(t *testing.T) {
+	r := newSSORig(t, "")
+	org := orgWithDomains(t, r, "Bath Council", "bath.gov.uk")
+	r.User(t, "pat@bath.gov.uk", org.ID, "practitioner")
+	if err := r.Accounts.SetRegistrationOpen(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser()
+	got := r.signIn(t, b, idUser{Sub: "n", Email: "newcomer@bath.gov.uk", Name: "New", Verified: true}, "")
+	if got.Status != http.StatusForbidden || r.signedIn(t, b) {
+		t.Errorf("newcomer while closed: %d", got.Status)
+	}
+	mustContain(t, got.Body, "You do not have an account yet")
+	if _, err := r.Accounts.UserByEmail(context.Background(), "newcomer@bath.gov.uk"); err == nil {
+		t.Error("account made while registration is closed")
+	}
+	got = r.signIn(t, b, idUser{Sub: "p", Email: "pat@bath.gov.uk", Name: "Pat", Verified: true}, "")
+	if got.Status != http.StatusOK || !r.signedIn(t, b) {
+		t.Errorf("existing account while closed: %d %s", got.Status, got.Path)
 	}
 }
 
