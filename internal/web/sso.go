@@ -216,16 +216,20 @@ func (h *Handler) ssoComplete(c *gin.Context, id account.SSOIdentity, next strin
 	}
 	switch len(orgs) {
 	case 0:
-		h.ssoProblem(c, http.StatusForbidden, "We do not recognise your organisation", ssoProblemData{
-			Message: "Email addresses ending in @" + account.EmailDomain(id.Email) + " do not belong to any organisation in the partnership, so we cannot make you an account.",
-			Advice:  "Ask the partnership's training team to add your organisation or to create your account.",
-		})
+		h.ssoForeignDomain(c, id.Email)
 	case 1:
 		h.ssoCreate(c, id, orgs[0].ID, next)
 	default:
 		h.putPending(c, id, next)
 		c.Redirect(http.StatusSeeOther, "/login/sso/organisation")
 	}
+}
+
+func (h *Handler) ssoForeignDomain(c *gin.Context, email string) {
+	h.ssoProblem(c, http.StatusForbidden, "We do not recognise your organisation", ssoProblemData{
+		Message: "Email addresses ending in @" + account.EmailDomain(email) + " do not belong to any organisation in the partnership, so we cannot make you an account.",
+		Advice:  "Ask the partnership's training team to add your organisation or to create your account.",
+	})
 }
 
 func (h *Handler) ssoDisabled(c *gin.Context) {

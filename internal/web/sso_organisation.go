@@ -84,6 +84,11 @@ func (h *Handler) ssoOrganisationPage(c *gin.Context) (Page, account.SSOIdentity
 		h.fail(c, err)
 		return Page{}, account.SSOIdentity{}, "", false
 	}
+	if len(orgs) == 0 { // the domain was taken off every organisation meanwhile
+		h.dropPending(c)
+		h.ssoForeignDomain(c, id.Email)
+		return Page{}, account.SSOIdentity{}, "", false
+	}
 	return Page{Title: "Choose your organisation", Data: ssoOrganisationData{Email: id.Email, Organisations: orgs}}, id, next, true
 }
 

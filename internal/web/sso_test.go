@@ -207,6 +207,32 @@ func TestSSOSharedDomainAsksToChoose(t *testing.T) {
 	}
 }
 
+// If the shared domain is taken off every organisation while someone is choosing, they
+// are refused rather than asked again and again.
+func TestSSOSharedDomainRemovedWhileChoosing(t *testing.T) {
+	r := newSSORig(t, "")
+	a := orgWithDomains(t, r, "Royal United Hospitals", "nhs.net")
+	b2 := orgWithDomains(t, r, "Avon and Wiltshire Mental Health", "nhs.net")
+	b := newBrowser()
+	if got := r.signIn(t, b, idUser{Sub: "x", Email: "alex@nhs.net", Name: "Alex", Verified: true}, ""); got.Path != "/login/sso/organisation" {
+		t.Fatalf("landed on %s", got.Path)
+	}
+	for _, o := range []account.Organisation{a, b2} {
+		o.Domains = nil
+		if err := r.Accounts.UpdateOrganisation(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := b.post(t, r.URL+"/login/sso/organisation", url.Values{"organisation_id": {strconv.FormatInt(a.ID, 10)}})
+	if got.Status != http.StatusForbidden || r.signedIn(t, b) {
+		t.Errorf("after the domain went: %d", got.Status)
+	}
+	mustContain(t, got.Body, "We do not recognise your organisation")
+	if got := b.get(t, r.URL+"/login/sso/organisation"); got.Status != http.StatusBadRequest {
+		t.Errorf("pending choice not dropped: %d", got.Status)
+	}
+}
+
 func TestSSORefusals(t *testing.T) {
 	r := newSSORig(t, "")
 	org := orgWithDomains(t, r, "Bath Council", "bath.gov.uk")
