@@ -440,3 +440,43 @@ func TestSSOButtonLabelSetByAdmin(t *testing.T) {
 		t.Errorf("practitioner changed the label: %d", got.Status)
 	}
 }
+
+// Every single sign-on route, for nobody and for each role, with odd input: never a 500,
+// and the admin setting only for admins.
+func TestSSORoutesForEveryRole(t *testing.T) {
+	r := newSSORig(t, "")
+	org := orgWithDomains(t, r, "Bath Council", "bath.gov.uk")
+	browsers := map[string]*browser{"anonymous": newBrowser()}
+	for _, role := range account.AllRoles {
+		email := string(role) + "@bath.gov.uk"
+		r.User(t, email, org.ID, role)
+		b := newBrowser()
+		b.post(t, r.URL+"/login", url.Values{"email": {email}, "password": {"correct horse battery"}})
+		if !r.signedIn(t, b) {
+			t.Fatalf("%s not signed in", role)
+		}
+		browsers[string(role)] = b
+	}
+	for name, b := range browsers {
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		for _, p := range []string{"/login/sso", "/login/sso?next=https://evil.example/", "/login/sso/callback",
+			"/login/sso/callback?state=&code=", "/login/sso/callback?error=x", "/login/sso/organisation"} {
+			if got := b.get(t, r.URL+p); got.Status >= 500 {
+				t.Errorf("%s GET %s: %d", name, p, got.Status)
+			}
+		}
+		if got := b.post(t, r.URL+"/login/sso/organisation", url.Values{"organisation_id": {strconv.FormatInt(org.ID, 10)}}); got.Status != http.StatusBadRequest {
+			t.Errorf("%s POST organisation with nothing pending: %d, want 400", name, got.Status)
+		}
+		got := b.post(t, r.URL+"/admin/settings/sso-label", url.Values{"sso_label": {"Sign in with " + name}})
+		switch {
+		case name == "admin" && got.Status != http.StatusSeeOther,
+			name == "anonymous" && got.Status != http.StatusSeeOther,
+			name != "admin" && name != "anonymous" && got.Status != http.StatusForbidden:
+			t.Errorf("%s POST label: %d", name, got.Status)
+		}
+	}
+	if label, _ := r.Accounts.SSOButtonLabel(context.Background()); label != "Sign in with admin" {
+		t.Errorf("label = %q, want only the admin's change", label)
+	}
+}
