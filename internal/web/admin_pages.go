@@ -50,7 +50,8 @@ type dashboardData struct {
 	Next             []course.Session
 	Organisations    int
 	Courses          int
-	Todo             []todoItem // the admin's to-do list, as on their home (home_roles.go)
+	Todo             []todoItem      // the admin's to-do list, as on their home (home_roles.go)
+	SSO              adminSSOSetting // the single sign-on button's label (sso_admin.go)
 }
 
 // adminDashboard is the admin's starting point: what is coming up and the settings.
@@ -87,6 +88,10 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d.Todo = adminTodoItems(todo)
+	if d.SSO, err = h.adminSSO(c); err != nil {
+		h.fail(c, err)
+		return
+	}
 	for _, s := range sessions {
 		if s.Full() {
 			d.Full++
