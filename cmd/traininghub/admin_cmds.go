@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/store"
 )
 
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -96,16 +98,11 @@ func tokenAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openAndMigrate(ctx, *dbPath)
+	db, accounts, u, err := openAccount(ctx, *dbPath, *email, "token add")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	accounts := account.NewService(db, clock.System, account.NewHasher(account.DefaultHashParams, 1))
-	u, err := accounts.UserByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("token add: no account with email %q", *email)
-	}
 	token, err := accounts.CreateToken(ctx, u.ID)
 	if err != nil {
 		return err
@@ -168,16 +165,11 @@ func userSetActive(ctx context.Context, args []string, active bool, stdout io.Wr
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openAndMigrate(ctx, *dbPath)
+	db, accounts, u, err := openAccount(ctx, *dbPath, *email, name)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	accounts := account.NewService(db, clock.System, account.NewHasher(account.DefaultHashParams, 1))
-	u, err := accounts.UserByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("%s: no account with email %q", name, *email)
-	}
 	ended, err := accounts.SetPersonActive(ctx, 0, u.ID, active)
 	if err != nil {
 		return explain(err)
@@ -189,4 +181,23 @@ func userSetActive(ctx context.Context, args []string, active bool, stdout io.Wr
 	fmt.Fprintf(stdout, "Disabled %s <%s>: ended %d sign-in sessions, %d API tokens, %d password links; calendar feed ended: %v\n",
 		u.Name, u.Email, ended.Sessions, ended.APITokens, ended.PasswordLink, ended.Calendar)
 	return nil
+}
+
+// openAccount opens the database for a command that acts on the one account named by
+// --email. The caller closes db when err is nil.
+func openAccount(ctx context.Context, dbPath, email, command string) (*store.DB, *account.Service, *account.User, error) {
+	db, err := openAndMigrate(ctx, dbPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	accounts := account.NewService(db, clock.System, account.NewHasher(account.DefaultHashParams, 1))
+	u, err := accounts.UserByEmail(ctx, email)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, nil, fmt.Errorf("%s: no account with email %q", command, email)
+		}
+		return nil, nil, nil, fmt.Errorf("%s: %w", command, err)
+	}
+	return db, accounts, u, nil
 }

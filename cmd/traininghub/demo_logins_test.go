@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestServeDemoPrintsSignInsAtEveryStart: the demo sign-ins and how to reset the demo are
@@ -42,22 +39,7 @@ func TestServeDemoPrintsSignInsAtEveryStart(t *testing.T) {
 func serveOnce(t *testing.T, dbPath string) string {
 	t.Helper()
 	t.Setenv("TRAININGHUB_SMTP_URL", "")
-	addr := freePort(t)
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbPath}, nil, &out, &errOut)
-	}()
-	waitHealthy(t, "http://"+addr, done)
-	stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve stopped with %v\n%s", err, errOut.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop within 20 s")
-	}
-	return out.String()
+	s := startServe(t, dbPath)
+	s.stop(t)
+	return s.out.String()
 }

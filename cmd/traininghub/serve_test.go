@@ -22,21 +22,14 @@ import (
 func TestServeDemoSendsMailAndStopsCleanly(t *testing.T) {
 	smtp := mailtest.Start(t, mailtest.Options{})
 	dbPath := filepath.Join(t.TempDir(), "serve.db")
-	addr := freePort(t)
 	t.Setenv("TRAININGHUB_SMTP_URL", "smtp://"+smtp.Addr())
 	t.Setenv("TRAININGHUB_SMTP_TLS", "none")
 	t.Setenv("TRAININGHUB_MAIL_FROM", "Partnership Training <training@example.org>")
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbPath}, nil, &out, &errOut)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
-	if !strings.Contains(out.String(), "admin@example.org") {
-		t.Errorf("demo sign-ins not printed:\n%s", out.String())
+	srv := startServe(t, dbPath)
+	base := srv.base
+	if !strings.Contains(srv.out.String(), "admin@example.org") {
+		t.Errorf("demo sign-ins not printed:\n%s", srv.out.String())
 	}
 	demoMail := smtp.WaitFor(1, 10*time.Second)
 	if len(demoMail) == 0 {
@@ -58,11 +51,38 @@ func TestServeDemoSendsMailAndStopsCleanly(t *testing.T) {
 		t.Fatal("the API booking's confirmation did not arrive within 10 s")
 	}
 
-	stop()
+	srv.stop(t)
+}
+
+// served is `serve --demo` running in this process.
+type served struct {
+	base        string
+	out, errOut *bytes.Buffer
+	cancel      context.CancelFunc
+	done        chan error
+}
+
+// startServe runs `serve --demo` over dbPath on a free port and waits until it is healthy.
+func startServe(t *testing.T, dbPath string) *served {
+	t.Helper()
+	addr := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &served{base: "http://" + addr, out: &bytes.Buffer{}, errOut: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		s.done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbPath}, nil, s.out, s.errOut)
+	}()
+	waitHealthy(t, s.base, s.done)
+	return s
+}
+
+// stop interrupts the server as Ctrl-C would and fails the test unless it stops cleanly.
+func (s *served) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
 	select {
-	case err := <-done:
+	case err := <-s.done:
 		if err != nil {
-			t.Fatalf("serve stopped with %v\n%s", err, errOut.String())
+			t.Fatalf("serve stopped with %v\n%s", err, s.errOut.String())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop within 20 s of the interrupt")

@@ -62,14 +62,21 @@ type Organisation struct {
 	ID   int64
 	Name string
 	Type OrgType
+	// Domains are the email domains of its staff (filled by Organisation, not by lists).
+	Domains []string
 }
 
 // ErrOrgNameTaken is returned when another organisation already has the name.
 var ErrOrgNameTaken = &problem.Error{Status: http.StatusConflict, Code: "organisation_exists",
 	Message: "An organisation with that name already exists.", Fields: map[string]string{"name": "An organisation with that name already exists"}}
 
-func validateOrg(name string, t OrgType) error {
+// Check applies the organisation rules without saving, so a form can report every
+// mistake at once.
+func (o Organisation) Check() error { return validateOrg(strings.TrimSpace(o.Name), o.Type, o.Domains) }
+
+func validateOrg(name string, t OrgType, domains []string) error {
 	v := problem.Validation{}
+	checkDomains(v, domains)
 	if strings.TrimSpace(name) == "" {
 		v.Add("name", "Enter the organisation's name")
 	}
@@ -82,17 +89,24 @@ func validateOrg(name string, t OrgType) error {
 
 // CreateOrganisation adds an organisation with a unique name.
 func (s *Service) CreateOrganisation(ctx context.Context, name string, t OrgType) (Organisation, error) {
-	name = strings.TrimSpace(name)
-	if err := validateOrg(name, t); err != nil {
+	return s.AddOrganisation(ctx, Organisation{Name: name, Type: t})
+}
+
+// AddOrganisation adds an organisation with a unique name and its email domains, in one
+// transaction.
+func (s *Service) AddOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
+	o.Name = strings.TrimSpace(o.Name)
+	if err := validateOrg(o.Name, o.Type, o.Domains); err != nil {
 		return Organisation{}, err
 	}
-	var id int64
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = insertOrg(ctx, tx, name, t, store.FormatTime(s.Now()))
-		return err
+		if o.ID, err = insertOrg(ctx, tx, o.Name, o.Type, store.FormatTime(s.Now())); err != nil {
+			return err
+		}
+		return replaceDomains(ctx, tx, o.ID, o.Domains)
 	})
-	return Organisation{ID: id, Name: name, Type: t}, err
+	return o, err
 }
 
 func insertOrg(ctx context.Context, tx *sql.Tx, name string, t OrgType, now string) (int64, error) {
@@ -107,10 +121,11 @@ func insertOrg(ctx context.Context, tx *sql.Tx, name string, t OrgType, now stri
 	return res.LastInsertId()
 }
 
-// UpdateOrganisation renames or retypes an organisation.
+// UpdateOrganisation renames or retypes an organisation and sets its email domains to
+// o.Domains.
 func (s *Service) UpdateOrganisation(ctx context.Context, o Organisation) error {
 	o.Name = strings.TrimSpace(o.Name)
-	if err := validateOrg(o.Name, o.Type); err != nil {
+	if err := validateOrg(o.Name, o.Type, o.Domains); err != nil {
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
@@ -124,7 +139,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, o Organisation) error 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return store.ErrNotFound
 		}
-		return nil
+		return replaceDomains(ctx, tx, o.ID, o.Domains)
 	})
 }
 
@@ -133,7 +148,11 @@ func (s *Service) Organisation(ctx context.Context, id int64) (Organisation, err
 	var o Organisation
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, name, type FROM organisations WHERE id = ?`, id).
 		Scan(&o.ID, &o.Name, &o.Type)
-	return o, store.Classify(err)
+	if err != nil {
+		return o, store.Classify(err)
+	}
+	o.Domains, err = s.organisationDomains(ctx, id)
+	return o, err
 }
 
 // OrganisationByName finds an organisation by name, ignoring case.

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/certificate"
 	"github.com/traininghub/traininghub/internal/httpx"
@@ -30,7 +28,7 @@ func (h *Handler) certificatePDF(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	allowed, err := h.maySeeCertificate(ctx, httpx.CurrentUser(c), k)
+	allowed, err := h.Attendance.MayDownloadCertificate(ctx, httpx.CurrentUser(c), k)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -50,24 +48,6 @@ func (h *Handler) certificatePDF(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="certificate-`+k.Code+`.pdf"`)
 	c.Data(http.StatusOK, "application/pdf", body)
-}
-
-// maySeeCertificate: the certificate's owner, an admin, or a trainer of its session.
-func (h *Handler) maySeeCertificate(ctx context.Context, u *account.User, k attendance.Certificate) (bool, error) {
-	if u.ID == k.UserID || u.IsAdmin() {
-		return true, nil
-	}
-	if !u.Has(account.Trainer) {
-		return false, nil
-	}
-	s, err := h.Courses.Session(ctx, k.SessionID)
-	if pe, _ := problem.From(err); err != nil && pe.Status == http.StatusNotFound {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return s.HasTrainer(u.ID), nil
 }
 
 // certificatePDFURL is the absolute address of a certificate's PDF in this API.

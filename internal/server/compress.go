@@ -9,12 +9,13 @@ import (
 	"sync"
 )
 
-// compressible lists the response types worth gzipping: text that shrinks to a fifth.
+// compressible lists the response types worth gzipping: text that shrinks to a fifth or
+// less. BestSpeed keeps the cost small: docs/performance.md has the figures.
 // Images other than SVG, PDFs and calendar files are left alone.
 var compressible = []string{"text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml", "application/javascript", "text/javascript"}
 
 var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
 }}
 

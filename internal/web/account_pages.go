@@ -81,11 +81,7 @@ func (h *Handler) login(c *gin.Context) {
 		return
 	}
 	h.limiter.end(key, ip, true)
-	if err := h.signIn(c, u); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, next)
+	h.passwordAccepted(c, u, next)
 }
 
 // tooManyAttempts answers 429 with the sign-in page and how long to wait.

@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
-	"github.com/traininghub/traininghub/internal/home"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -81,7 +81,7 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
-	todo, err := home.AdminTodo(ctx, h.Accounts.DB, h.Now())
+	todo, err := h.adminTodo(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -150,10 +150,28 @@ func (h *Handler) adminOrganisationNew(c *gin.Context) {
 	h.page(c, http.StatusOK, "admin-organisation-form", orgPage(0))
 }
 
+// orgFields are the organisation form's fields.
+var orgFields = []string{"name", "type", "domains"}
+
+// orgInput reads the organisation form, reporting every mistake at once.
+func orgInput(form map[string]string) (account.Organisation, error) {
+	domains, msg := account.ParseDomains(form["domains"])
+	o := account.Organisation{Name: form["name"], Type: account.OrgType(form["type"]), Domains: domains}
+	if msg != "" {
+		return o, problem.Merge(problem.Validation{"domains": msg}.Err(), o.Check())
+	}
+	return o, nil
+}
+
 func (h *Handler) adminOrganisationCreate(c *gin.Context) {
 	p := orgPage(0)
-	p.Form = formValues(c, "name", "type")
-	o, err := h.Accounts.CreateOrganisation(c.Request.Context(), p.Form["name"], account.OrgType(p.Form["type"]))
+	p.Form = formValues(c, orgFields...)
+	in, err := orgInput(p.Form)
+	if err != nil {
+		h.formProblem(c, "admin-organisation-form", p, err)
+		return
+	}
+	o, err := h.Accounts.AddOrganisation(c.Request.Context(), in)
 	if err != nil {
 		h.formProblem(c, "admin-organisation-form", p, err)
 		return
@@ -173,7 +191,7 @@ func (h *Handler) adminOrganisationEdit(c *gin.Context) {
 		return
 	}
 	p := orgPage(id)
-	p.Form = map[string]string{"name": o.Name, "type": string(o.Type)}
+	p.Form = map[string]string{"name": o.Name, "type": string(o.Type), "domains": strings.Join(o.Domains, ", ")}
 	h.page(c, http.StatusOK, "admin-organisation-form", p)
 }
 
@@ -184,8 +202,13 @@ func (h *Handler) adminOrganisationUpdate(c *gin.Context) {
 		return
 	}
 	p := orgPage(id)
-	p.Form = formValues(c, "name", "type")
-	o := account.Organisation{ID: id, Name: p.Form["name"], Type: account.OrgType(p.Form["type"])}
+	p.Form = formValues(c, orgFields...)
+	o, err := orgInput(p.Form)
+	if err != nil {
+		h.formProblem(c, "admin-organisation-form", p, err)
+		return
+	}
+	o.ID = id
 	if err := h.Accounts.UpdateOrganisation(c.Request.Context(), o); err != nil {
 		h.formProblem(c, "admin-organisation-form", p, err)
 		return

@@ -363,8 +363,15 @@ func TestAdminOrganisationsAndRegistrationSwitch(t *testing.T) {
 	if f.count(t, "organisations") != before {
 		t.Fatal("bad organisation input created rows")
 	}
-	r = f.post(t, admin, "/admin/organisations/"+id(f.Police.ID)+"/edit", url.Values{"name": {"Avon and Somerset Police"}, "type": {"police"}})
+	r = f.post(t, admin, "/admin/organisations/"+id(f.Police.ID)+"/edit", url.Values{"name": {"Avon and Somerset Police"}, "type": {"police"},
+		"domains": {"@AvonAndSomerset.police.uk, avonandsomerset.police.uk"}})
 	mustContain(t, f.follow(t, admin, r).Body, "Organisation saved", "Avon and Somerset Police")
+	mustContain(t, f.get(t, admin, "/admin/organisations/"+id(f.Police.ID)+"/edit").Body, `value="avonandsomerset.police.uk"`)
+	r = f.post(t, admin, "/admin/organisations/"+id(f.Police.ID)+"/edit", url.Values{"name": {""}, "type": {"police"}, "domains": {"police"}})
+	mustContain(t, r.Body, `<a href="#name">`, `<a href="#domains">Enter each email domain`)
+	if orgs, _ := f.Accounts.OrganisationsForEmail(context.Background(), "pc@avonandsomerset.police.uk"); len(orgs) != 1 {
+		t.Errorf("a refused edit changed the domains: %v", orgs)
+	}
 
 	r = f.post(t, admin, "/admin/settings/registration", url.Values{"registration": {"closed"}})
 	mustContain(t, f.follow(t, admin, r).Body, "Registration is closed")

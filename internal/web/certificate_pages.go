@@ -26,8 +26,9 @@ func (h *Handler) verifyURL(c *gin.Context, code string) string {
 	return h.siteBase(c) + "/verify/" + code
 }
 
-// certificatePDF downloads a certificate for its owner or an admin. Anyone else is told
-// it does not exist, so codes cannot be confirmed by trying them here; a revoked
+// certificatePDF downloads a certificate for those attendance.MayDownloadCertificate
+// allows, as the API does: its owner, an admin, or a trainer of its session. Anyone else
+// is told it does not exist, so codes cannot be confirmed by trying them here; a revoked
 // certificate is gone (410) for everyone.
 func (h *Handler) certificatePDF(c *gin.Context) {
 	k, err := h.Attendance.ByCode(c.Request.Context(), certificateCode(c))
@@ -35,8 +36,12 @@ func (h *Handler) certificatePDF(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	me := httpx.CurrentUser(c)
-	if k.UserID != me.ID && !me.IsAdmin() {
+	allowed, err := h.Attendance.MayDownloadCertificate(c.Request.Context(), httpx.CurrentUser(c), k)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !allowed {
 		h.fail(c, attendance.ErrCertificateNotFound)
 		return
 	}

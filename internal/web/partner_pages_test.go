@@ -341,7 +341,7 @@ func TestPartnerSessionPageShowsBookingsAndRegister(t *testing.T) {
 		"Waiting list</strong> number 1", "1 booked of 1")
 	mustNotContain(t, page, "wendy@example.org", "mailto:", "<h2>Register</h2>")
 	dash := f.get(t, f.a, "/partner").Body
-	mustContain(t, dash, `<td class="numeric">1 of 1</td>`, `<td class="numeric">1</td>`, `tag--yellow">Full`)
+	mustContain(t, dash, `<td data-label="Booked" class="numeric">1 of 1</td>`, `<td data-label="Waiting" class="numeric">1</td>`, `tag--yellow">Full`)
 
 	// Once it has started, a read-only register summary.
 	f.Clock.Advance(3 * 24 * time.Hour)

@@ -8,9 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
-	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -81,13 +79,15 @@ func markChoices(c *gin.Context, reg attendance.Register) (map[int64]string, err
 // on the page first, so nothing the trainer marked is lost whichever they press.
 const (
 	actionSave    = "save"
-	actionSubmit  = "submit" // save, then show what submitting will do before it is locked
-	actionMarkAll = "all"    // save, then mark everyone still unmarked as attended
+	actionSubmit  = "submit"  // save, then show what submitting will do before it is locked
+	actionMarkAll = "all"     // save, then mark everyone still unmarked as attended
+	actionWalkIn  = "walk-in" // save, then go to the page for adding someone who came without booking
 )
 
 // registerSave saves the marks on the page, then does what the button pressed asks:
-// nothing more (Save attendance), the confirmation step (Submit register), or marking
-// everyone still unmarked as attended.
+// nothing more (Save attendance), the confirmation step (Submit register), marking
+// everyone still unmarked as attended, or the walk-in page (Add someone who came without
+// booking).
 func (h *Handler) registerSave(c *gin.Context) {
 	h.registerMarks(c, c.PostForm("action"))
 }
@@ -107,13 +107,15 @@ func (h *Handler) registerMarks(c *gin.Context, action string) {
 	if !ok {
 		return
 	}
+	saved := ""
+	if changed > 0 {
+		saved = "Attendance saved for " + plural(changed, "person", "people")
+	}
 	switch action {
 	case actionSubmit:
-		msg := ""
-		if changed > 0 {
-			msg = "Attendance saved for " + plural(changed, "person", "people")
-		}
-		h.redirect(c, registerPath(s.ID)+"/confirm", msg)
+		h.redirect(c, registerPath(s.ID)+"/confirm", saved)
+	case actionWalkIn:
+		h.redirect(c, registerPath(s.ID)+"/walk-ins/new", saved)
 	case actionMarkAll:
 		n, err := h.Attendance.MarkEveryoneAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
 		if err != nil {
@@ -121,8 +123,8 @@ func (h *Handler) registerMarks(c *gin.Context, action string) {
 			return
 		}
 		var parts []string
-		if changed > 0 {
-			parts = append(parts, "Attendance saved for "+plural(changed, "person", "people"))
+		if saved != "" {
+			parts = append(parts, saved)
 		}
 		if n > 0 {
 			parts = append(parts, fmt.Sprintf("%s marked as attended. Change anyone who did not attend, then submit the register",
@@ -132,11 +134,10 @@ func (h *Handler) registerMarks(c *gin.Context, action string) {
 		}
 		h.redirect(c, registerPath(s.ID), strings.Join(parts, ". "))
 	default:
-		msg := "There were no changes to save"
-		if changed > 0 {
-			msg = "Attendance saved for " + plural(changed, "person", "people")
+		if saved == "" {
+			saved = "There were no changes to save"
 		}
-		h.redirect(c, registerPath(s.ID), msg)
+		h.redirect(c, registerPath(s.ID), saved)
 	}
 }
 
@@ -171,100 +172,6 @@ func (h *Handler) saveMarks(c *gin.Context, s course.Session) (int, bool) {
 		return 0, false
 	}
 	return changed, true
-}
-
-var walkInFields = []string{"email", "name", "organisation_id", "job_title"}
-
-// registerWalkIn adds someone who came without a booking, as attended: an existing
-// account by its email, or a new account (without a password) for someone new.
-func (h *Handler) registerWalkIn(c *gin.Context) {
-	s, ok := h.registerSession(c)
-	if !ok {
-		return
-	}
-	ctx := c.Request.Context()
-	form := formValues(c, walkInFields...)
-	refuse := func(err error) { h.registerProblem(c, s, err, form, nil) }
-	v := problem.Validation{}
-	email := strings.TrimSpace(form["email"])
-	if email == "" {
-		v.Add("email", "Enter the email address of the person who came")
-	}
-	var orgID int64
-	if o := strings.TrimSpace(form["organisation_id"]); o != "" {
-		id, err := strconv.ParseInt(o, 10, 64)
-		if err != nil || id <= 0 {
-			v.Add("organisation_id", "Choose their organisation from the list")
-		}
-		orgID = id
-	}
-	if err := v.Err(); err != nil {
-		refuse(err)
-		return
-	}
-	reg, err := h.Attendance.Load(ctx, s.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if err := h.registerWritable(s, reg); err != nil {
-		refuse(err)
-		return
-	}
-	existing, err := h.Accounts.UserByEmail(ctx, email)
-	switch {
-	case isNotFound(err):
-		existing = nil
-	case err != nil:
-		h.fail(c, err)
-		return
-	}
-	waiting := false
-	if existing != nil {
-		e, ok, err := h.Bookings.LiveBookingFor(ctx, s.ID, existing.ID)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		waiting = ok && e.Status == booking.Waitlisted
-	}
-	_, err = h.Attendance.AddWalkIn(ctx, attendance.WalkIn{
-		SessionID: s.ID, Email: email, Name: form["name"], JobTitle: form["job_title"],
-		OrganisationID: orgID, ActorID: httpx.CurrentUser(c).ID,
-	})
-	if err != nil {
-		refuse(theirFields(err))
-		return
-	}
-	h.redirect(c, registerPath(s.ID), walkInMessage(existing, strings.TrimSpace(form["name"]), waiting))
-}
-
-func walkInMessage(existing *account.User, name string, waiting bool) string {
-	switch {
-	case existing == nil:
-		return "We created an account for " + name + " and added them to the register as attended. " +
-			"They can set a password with \"Forgotten your password?\" on the sign-in page"
-	case waiting:
-		return existing.Name + " was on the waiting list and is now on the register as attended"
-	}
-	return existing.Name + " is on the register as attended"
-}
-
-// theirFields rewords account messages written for people signing up ("Enter your full
-// name") for the trainer filling in the walk-in form ("Enter their full name").
-func theirFields(err error) error {
-	pe, ok := err.(*problem.Error)
-	if !ok || len(pe.Fields) == 0 {
-		return err
-	}
-	out := *pe
-	out.Fields = make(map[string]string, len(pe.Fields))
-	for k, msg := range pe.Fields {
-		msg = strings.ReplaceAll(msg, "Enter your ", "Enter their ")
-		msg = strings.ReplaceAll(msg, "Choose your ", "Choose their ")
-		out.Fields[k] = msg
-	}
-	return &out
 }
 
 // registerSubmit locks the register and issues certificates to those who attended. The

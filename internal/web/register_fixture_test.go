@@ -139,11 +139,12 @@ func (f *regFixture) countWhere(t *testing.T, query string, args ...any) int {
 func (f *fixture) registerPagePaths() map[string]string {
 	s := "/trainer/sessions/" + id(f.SessionID)
 	return map[string]string{
-		"/trainer/sessions":                       "/trainer/sessions",
-		"/trainer/sessions/:id/register":          s + "/register",
-		"/trainer/sessions/:id/register/confirm":  s + "/register/confirm",
-		"/trainer/sessions/:id/register.csv":      s + "/register.csv",
-		"/trainer/sessions/:id/sign-in-sheet":     s + "/sign-in-sheet",
-		"/trainer/sessions/:id/sign-in-sheet.pdf": s + "/sign-in-sheet.pdf",
+		"/trainer/sessions":                           "/trainer/sessions",
+		"/trainer/sessions/:id/register":              s + "/register",
+		"/trainer/sessions/:id/register/confirm":      s + "/register/confirm",
+		"/trainer/sessions/:id/register/walk-ins/new": s + "/register/walk-ins/new",
+		"/trainer/sessions/:id/register.csv":          s + "/register.csv",
+		"/trainer/sessions/:id/sign-in-sheet":         s + "/sign-in-sheet",
+		"/trainer/sessions/:id/sign-in-sheet.pdf":     s + "/sign-in-sheet.pdf",
 	}
 }

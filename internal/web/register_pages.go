@@ -22,6 +22,7 @@ func (h *Handler) registerRegisterRoutes(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register", trainer, h.attendancePage)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/walk-ins/new", trainer, h.walkInNew)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/confirm", trainer, h.registerConfirm)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
@@ -58,19 +59,17 @@ type attendanceRow struct {
 }
 
 type attendanceData struct {
-	Session   course.Session
-	Register  attendance.Register
-	Rows      []attendanceRow
-	Started   bool
-	Editable  bool // started, open and not cancelled
-	StartsAt  string
-	IsAdmin   bool
-	Orgs      []account.Organisation
-	Attended  int
-	Partial   int
-	Absent    int
-	Unmarked  int
-	ChosenOrg int64
+	Session  course.Session
+	Register attendance.Register
+	Rows     []attendanceRow
+	Started  bool
+	Editable bool // started, open and not cancelled
+	StartsAt string
+	IsAdmin  bool
+	Attended int
+	Partial  int
+	Absent   int
+	Unmarked int
 }
 
 // attendancePage shows the register: marks can be recorded once the session has started
@@ -84,8 +83,8 @@ func (h *Handler) attendancePage(c *gin.Context) {
 }
 
 // attendanceView renders the register page. After a refused change it shows pe in the
-// error summary, the submitted walk-in or reopen fields (form) and the marks that were
-// sent (chosen), so nothing typed is lost.
+// error summary, the submitted reopen reason (form) and the marks that were sent
+// (chosen), so nothing typed is lost.
 func (h *Handler) attendanceView(c *gin.Context, s course.Session, status int, pe *problem.Error,
 	form map[string]string, chosen map[int64]string) {
 	ctx := c.Request.Context()
@@ -109,13 +108,6 @@ func (h *Handler) attendanceView(c *gin.Context, s course.Session, status int, p
 			row.Chosen = m
 		}
 		d.Rows = append(d.Rows, row)
-	}
-	if d.Editable {
-		if d.Orgs, err = h.Accounts.Organisations(ctx); err != nil {
-			h.fail(c, err)
-			return
-		}
-		d.ChosenOrg, _ = strconv.ParseInt(form["organisation_id"], 10, 64)
 	}
 	h.page(c, status, "trainer-register", Page{Title: "Register: " + s.CourseTitle, Problem: pe, Form: form, Data: d})
 }

@@ -157,4 +157,5 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerManagerRoutes(r)
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
+	h.registerHomeRoutes(r)
 }
