@@ -196,7 +196,7 @@ func (h *Handler) approvalRequested(c *gin.Context) {
 		return
 	}
 	r := p.Data.(approval.Request)
-	asked, err := h.approvals().Asked(c.Request.Context(), r.ID)
+	asked, err := h.approvals().Asked(c.Request.Context(), r)
 	if err != nil {
 		h.fail(c, err)
 		return
