@@ -157,4 +157,6 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerManagerRoutes(r)
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
+	h.registerSecurityRoutes(r)
+	h.registerTwoFactorAdminRoutes(r)
 }
