@@ -1,13 +1,17 @@
 -- +goose Up
 -- Two-factor sign-in with a time-based code (TOTP). The row exists from the moment set-up
 -- starts; enabled_at stays NULL until the person confirms a first code. last_step is the
--- 30-second step of the last code accepted, so each code works only once.
+-- 30-second step of the last code accepted, so each code works only once. failures counts
+-- wrong codes since failures_since, across every browser, so someone who knows the
+-- password cannot guess codes without limit by starting sign-in again and again.
 CREATE TABLE user_totp (
-    user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
-    secret     TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    enabled_at TEXT,
-    last_step  INTEGER NOT NULL DEFAULT 0
+    user_id        INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    enabled_at     TEXT,
+    last_step      INTEGER NOT NULL DEFAULT 0,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    failures_since TEXT
 );
 
 -- Single-use recovery codes, hashed like passwords (argon2id).

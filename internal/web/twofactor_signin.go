@@ -109,8 +109,16 @@ func (h *Handler) secondFactor(c *gin.Context) {
 		h.formProblem(c, "login-two-factor", p, problem.Validation{"code": "Enter the 6-digit code from your authenticator app, or a recovery code"}.Err())
 		return
 	}
+	wait, err := h.Accounts.SecondFactorWait(ctx, u.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if wait > 0 {
+		h.tooManyCodes(c, p, wait)
+		return
+	}
 	var ok, recovery bool
-	var err error
 	if account.LooksLikeRecoveryCode(code) {
 		recovery = true
 		ok, err = h.Accounts.UseRecoveryCode(ctx, u.ID, code)
@@ -122,6 +130,10 @@ func (h *Handler) secondFactor(c *gin.Context) {
 		return
 	}
 	if !ok {
+		if err := h.Accounts.NoteSecondFactorFailure(ctx, u.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
 		fails := h.Sessions.GetInt(ctx, sessionPendingFails) + 1
 		if fails >= maxCodeFailures {
 			h.clearPending(c)
@@ -130,6 +142,10 @@ func (h *Handler) secondFactor(c *gin.Context) {
 		}
 		h.Sessions.Put(ctx, sessionPendingFails, fails)
 		h.formProblem(c, "login-two-factor", p, problem.Validation{"code": "That code is not right, or it has been used already. Enter the code your authenticator app shows now"}.Err())
+		return
+	}
+	if err := h.Accounts.ClearSecondFactorFailures(ctx, u.ID); err != nil {
+		h.fail(c, err)
 		return
 	}
 	next := safeNext(h.Sessions.GetString(ctx, sessionPendingNext))
@@ -152,6 +168,19 @@ func (h *Handler) secondFactor(c *gin.Context) {
 		}
 	}
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// tooManyCodes answers 429 when the account has had too many wrong codes lately.
+func (h *Handler) tooManyCodes(c *gin.Context, p Page, wait time.Duration) {
+	minutes := max(1, int((wait+time.Minute-1)/time.Minute))
+	c.Header("Retry-After", strconv.Itoa(minutes*60))
+	unit := "minutes"
+	if minutes == 1 {
+		unit = "minute"
+	}
+	p.Problem = problem.New(http.StatusTooManyRequests, "too_many_codes",
+		"There have been too many wrong codes for this account. Wait "+strconv.Itoa(minutes)+" "+unit+" and try again.")
+	h.page(c, http.StatusTooManyRequests, "login-two-factor", p)
 }
 
 func recoveryLeftMessage(n int) string {

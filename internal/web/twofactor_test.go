@@ -302,3 +302,78 @@ func TestAdminsMustSetUpTwoFactorWhenRequired(t *testing.T) {
 		t.Fatalf("practitioner's security page: %d", r.Status)
 	}
 }
+
+func TestTwoFactorWrongCodesAreLimitedPerAccount(t *testing.T) {
+	f := newFixture(t)
+	secret, codes := f.setUpTwoFactor(t, f.signedIn(t, f.Pract.Email))
+	// Starting sign-in again does not give a thief who has the password fresh guesses:
+	// ten wrong codes over three browsers stop the account's code step for 15 minutes.
+	wrong := 0
+	for b := 0; b < 3 && wrong < 10; b++ {
+		c := f.Browser(t)
+		f.passwordStep(t, c, f.Pract.Email)
+		for i := 0; i < 4 && wrong < 10; i++ {
+			f.post(t, c, "/login/two-factor", url.Values{"code": {"123456"}})
+			wrong++
+		}
+	}
+	c := f.Browser(t)
+	f.passwordStep(t, c, f.Pract.Email)
+	f.Clock.Advance(30 * time.Second)
+	r := f.post(t, c, "/login/two-factor", url.Values{"code": {totpCode(t, secret, f.Clock.Now())}})
+	if r.Status != http.StatusTooManyRequests || f.isSignedIn(t, c) {
+		t.Fatalf("right code after ten wrong ones: %d", r.Status)
+	}
+	mustContain(t, r.Body, "too many wrong codes")
+	if r := f.post(t, c, "/login/two-factor", url.Values{"code": {codes[0]}}); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("recovery code while limited: %d", r.Status)
+	}
+	// After the window the right code works, and the count starts again.
+	f.Clock.Advance(15 * time.Minute)
+	c = f.Browser(t)
+	f.passwordStep(t, c, f.Pract.Email)
+	if r := f.post(t, c, "/login/two-factor", url.Values{"code": {totpCode(t, secret, f.Clock.Now())}}); r.Status != http.StatusSeeOther || !f.isSignedIn(t, c) {
+		t.Fatalf("right code after the window: %d", r.Status)
+	}
+}
+
+func TestRecoveryCodesRenewedAndAdminReset(t *testing.T) {
+	f := newFixture(t)
+	owner := f.signedIn(t, f.Pract.Email)
+	secret, old := f.setUpTwoFactor(t, owner)
+
+	// New recovery codes need a current code, and replace the old ones.
+	if r := f.post(t, owner, "/my/security/recovery-codes", url.Values{"renew_code": {"999999"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("renew with a wrong code: %d", r.Status)
+	}
+	f.Clock.Advance(30 * time.Second)
+	r := f.post(t, owner, "/my/security/recovery-codes", url.Values{"renew_code": {totpCode(t, secret, f.Clock.Now())}})
+	fresh := recoveryRE.FindAllStringSubmatch(r.Body, -1)
+	if r.Status != http.StatusOK || len(fresh) != 10 {
+		t.Fatalf("renew: %d, %d codes", r.Status, len(fresh))
+	}
+	b := f.Browser(t)
+	f.passwordStep(t, b, f.Pract.Email)
+	if r := f.post(t, b, "/login/two-factor", url.Values{"code": {old[0]}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("old recovery code after renewal: %d", r.Status)
+	}
+	if r := f.post(t, b, "/login/two-factor", url.Values{"code": {fresh[0][1]}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("new recovery code: %d", r.Status)
+	}
+
+	// An admin switches it off for someone who lost everything: the password alone
+	// signs in again.
+	admin := f.signedIn(t, f.Admin.Email)
+	person := "/admin/people/" + id(f.Pract.ID)
+	mustContain(t, f.get(t, admin, person).Body, "Two-factor sign-in: on", "9 recovery codes left")
+	if r := f.post(t, admin, person+"/two-factor/reset", nil); r.Status != http.StatusSeeOther || r.Location != person {
+		t.Fatalf("admin reset: %d %q", r.Status, r.Location)
+	}
+	mustContain(t, f.get(t, admin, person).Body, "Two-factor sign-in: off")
+	if r := f.passwordStep(t, f.Browser(t), f.Pract.Email); r.Location != "/my/record" {
+		t.Fatalf("sign-in after an admin reset: %q", r.Location)
+	}
+	if r := f.post(t, owner, "/admin/people/"+id(f.Admin.ID)+"/two-factor/reset", nil); r.Status != http.StatusForbidden {
+		t.Fatalf("practitioner on the admin reset: %d", r.Status)
+	}
+}
