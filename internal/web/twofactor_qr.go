@@ -11,14 +11,15 @@ import (
 	"github.com/boombuler/barcode/qr"
 )
 
-// qrDataURI draws text as a QR code (5 px modules, the 4-module quiet zone) in a PNG data
-// URI, so the set-up page needs no script and no second request carrying the secret.
-func qrDataURI(text string) (template.URL, error) {
+// qrDataURI draws text as a QR code (4 px modules, the 4-module quiet zone) in a PNG data
+// URI, so the set-up page needs no script and no second request carrying the secret. It
+// returns the image's side in pixels too, for the img element's width and height.
+func qrDataURI(text string) (template.URL, int, error) {
 	code, err := qr.Encode(text, qr.M, qr.Auto)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	const px, quiet = 5, 4
+	const px, quiet = 4, 4
 	n := code.Bounds().Dx()
 	side := (n + 2*quiet) * px
 	img := image.NewGray(image.Rect(0, 0, side, side))
@@ -39,7 +40,7 @@ func qrDataURI(text string) (template.URL, error) {
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), side, nil
 }

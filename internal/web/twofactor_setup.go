@@ -70,6 +70,7 @@ func (h *Handler) twoFactorStart(c *gin.Context) {
 type twoFactorSetupData struct {
 	Secret string // grouped in fours for reading
 	QR     template.URL
+	QRSize int // pixels
 }
 
 func (h *Handler) twoFactorSetupPage(c *gin.Context) (Page, bool) {
@@ -82,12 +83,12 @@ func (h *Handler) twoFactorSetupPage(c *gin.Context) (Page, bool) {
 		h.fail(c, err)
 		return Page{}, false
 	}
-	qr, err := qrDataURI(setup.URL)
+	qr, size, err := qrDataURI(setup.URL)
 	if err != nil {
 		h.fail(c, err)
 		return Page{}, false
 	}
-	return Page{Title: "Set up two-factor sign-in", Data: twoFactorSetupData{Secret: groupsOf4(setup.Secret), QR: qr}}, true
+	return Page{Title: "Set up two-factor sign-in", Data: twoFactorSetupData{Secret: groupsOf4(setup.Secret), QR: qr, QRSize: size}}, true
 }
 
 func groupsOf4(s string) string {
