@@ -23,6 +23,7 @@ func (h *Handler) passwordAccepted(c *gin.Context, u *account.User, next string)
 		h.startSecondFactor(c, u, next)
 		return
 	}
+	h.clearPending(c) // an earlier, unfinished code step for another account ends here
 	if err := h.signIn(c, u); err != nil {
 		h.fail(c, err)
 		return
