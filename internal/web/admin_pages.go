@@ -8,7 +8,6 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
-	"github.com/traininghub/traininghub/internal/home"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -52,7 +51,8 @@ type dashboardData struct {
 	Next             []course.Session
 	Organisations    int
 	Courses          int
-	Todo             []todoItem // the admin's to-do list, as on their home (home_roles.go)
+	Todo             []todoItem      // the admin's to-do list, as on their home (home_roles.go)
+	SSO              adminSSOSetting // the single sign-on button's label (sso_admin.go)
 }
 
 // adminDashboard is the admin's starting point: what is coming up and the settings.
@@ -87,12 +87,16 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		h.fail(c, err)
 		return
 	}
-	todo, err := home.AdminTodo(ctx, h.Accounts.DB, h.Now())
+	todo, err := h.adminTodo(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	d.Todo = adminTodoItems(todo)
+	if d.SSO, err = h.adminSSO(c); err != nil {
+		h.fail(c, err)
+		return
+	}
 	for _, s := range sessions {
 		if s.Full() {
 			d.Full++
