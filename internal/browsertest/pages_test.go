@@ -421,6 +421,7 @@ var emptyForms = []emptyForm{
 	{role: account.Admin, path: "/admin/required-training/new"},
 	{role: account.Partner, path: "/partner/courses/new"},
 	{role: account.Partner, path: "/partner", link: `a[href$="/sessions/new"]`},
+	{role: account.Practitioner, path: "/my/tokens"},
 }
 
 // clearAndSubmitJS empties the text fields of the page's main form and clicks its first

@@ -123,7 +123,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages := e.Group("/", w.LoadUser)
+	pages := e.Group("/", w.LoadUser, w.AdminTwoFactor)
 	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies}
 	w.Register(webRouter)
 	e.NoRoute(w.NotFound)

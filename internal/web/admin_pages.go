@@ -43,6 +43,7 @@ func (h *Handler) registerAdminRoutes(r *httpx.Router) {
 
 type dashboardData struct {
 	RegistrationOpen bool
+	AdminTwoFactor   bool // admins must use two-factor sign-in
 	Upcoming         int
 	Full             int
 	WithWaitingList  int
@@ -82,6 +83,10 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
+	if d.AdminTwoFactor, err = h.Accounts.AdminTwoFactorRequired(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
 	todo, err := h.adminTodo(c)
 	if err != nil {
 		h.fail(c, err)

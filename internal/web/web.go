@@ -162,4 +162,6 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
 	h.registerHomeRoutes(r)
+	h.registerSecurityRoutes(r)
+	h.registerTwoFactorAdminRoutes(r)
 }
