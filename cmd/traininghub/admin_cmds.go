@@ -91,26 +91,6 @@ func readPassword(stdin io.Reader) (string, bool, error) {
 	return account.RandomPassword(), true, nil
 }
 
-func tokenAdd(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlags("token add")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
-	email := fs.String("email", "", "the account the token acts as")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	db, accounts, u, err := openAccount(ctx, *dbPath, *email, "token add")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	token, err := accounts.CreateToken(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, token)
-	return nil
-}
-
 func healthcheck(ctx context.Context, args []string) error {
 	fs := newFlags("healthcheck")
 	addr := fs.String("addr", ":8080", "address the server listens on")

@@ -18,7 +18,9 @@ Usage:
   traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
   traininghub user disable --email E [--db PATH]
   traininghub user enable --email E [--db PATH]
-  traininghub token add --email E [--db PATH]
+  traininghub token add --email E [--name N] [--expires 90d] [--db PATH]
+  traininghub token list [--email E] [--db PATH]
+  traininghub token revoke --id N [--db PATH]
   traininghub healthcheck [--addr :8080]
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
@@ -49,6 +51,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userSetActive(ctx, rest[1:], rest[0] == "enable", stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "add":
 		return tokenAdd(ctx, rest[1:], stdout)
+	case cmd == "token" && len(rest) > 0 && rest[0] == "list":
+		return tokenList(ctx, rest[1:], stdout)
+	case cmd == "token" && len(rest) > 0 && rest[0] == "revoke":
+		return tokenRevoke(ctx, rest[1:], stdout)
 	case cmd == "healthcheck":
 		return healthcheck(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

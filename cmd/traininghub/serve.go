@@ -36,7 +36,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
+	var oidc oidcSettings
+	oidc.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	oidcCfg, err := oidc.config()
+	if err != nil {
 		return err
 	}
 	if *siteName == "" {
@@ -77,7 +83,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted},
+	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err

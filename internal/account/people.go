@@ -40,25 +40,25 @@ func (s *Service) SearchPeople(ctx context.Context, q PeopleQuery) (people []*Us
 		where = append(where, "u.organisation_id = ?")
 		args = append(args, q.OrganisationID)
 	}
-	for _, w := range strings.Fields(strings.ToLower(q.Text)) {
-		where = append(where, "(instr(lower(u.name), ?) > 0 OR instr(u.email, ?) > 0 OR instr(lower(o.name), ?) > 0)")
-		args = append(args, w, w, w)
-	}
-	args = append(args, q.Limit+1)
+	// The words are matched here rather than in SQL: SQLite's lower() folds only A to Z, so
+	// "Ó Briain" would never match "ó briain".
+	words := strings.Fields(strings.ToLower(q.Text))
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+userColumns+`
 		FROM users u JOIN organisations o ON o.id = u.organisation_id
 		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?`, args...)
+		ORDER BY u.name COLLATE NOCASE, u.id`, args...)
 	if err != nil {
 		return nil, false, store.Classify(err)
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for rows.Next() && len(people) <= q.Limit {
 		u, err := scanUser(rows)
 		if err != nil {
 			return nil, false, err
 		}
-		people = append(people, u)
+		if matchesEveryWord(u, words) {
+			people = append(people, u)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, err
@@ -67,6 +67,18 @@ func (s *Service) SearchPeople(ctx context.Context, q PeopleQuery) (people []*Us
 		return people[:q.Limit], true, nil
 	}
 	return people, false, nil
+}
+
+// matchesEveryWord reports whether each word appears in the person's name, email address
+// or organisation, ignoring case in any alphabet.
+func matchesEveryWord(u *User, words []string) bool {
+	hay := strings.ToLower(u.Name + "\n" + u.Email + "\n" + u.OrganisationName)
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // Person is what an admin fills in to add or change an account. There is no password: a

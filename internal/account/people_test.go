@@ -36,6 +36,7 @@ func TestSearchPeopleByEachField(t *testing.T) {
 	}
 	add("Sam Smith", "sam@police.example.org", police.ID)
 	add("Alex Jones", "aj@school.example.org", school.ID)
+	add("Seán Ó Briain", "sob@police.example.org", police.ID)
 	gone := add("Sam Gone", "gone@school.example.org", school.ID)
 	if err := env.Accounts.SetActive(ctx, gone.ID, false); err != nil {
 		t.Fatal(err)
@@ -50,7 +51,9 @@ func TestSearchPeopleByEachField(t *testing.T) {
 		{account.PeopleQuery{Text: "sam police"}, "Sam Smith"}, // every word somewhere
 		{account.PeopleQuery{Text: "sam", IncludeDisabled: true}, "Sam Gone,Sam Smith"},
 		{account.PeopleQuery{Text: "sam", OrganisationID: school.ID, IncludeDisabled: true}, "Sam Gone"},
-		{account.PeopleQuery{Text: "%"}, ""}, // no wildcard tricks
+		{account.PeopleQuery{Text: "%"}, ""},                          // no wildcard tricks
+		{account.PeopleQuery{Text: "Seán Ó Briain"}, "Seán Ó Briain"}, // capitals beyond A to Z
+		{account.PeopleQuery{Text: "ó BRIAIN"}, "Seán Ó Briain"},
 	} {
 		got, more, err := env.Accounts.SearchPeople(ctx, c.q)
 		if err != nil {

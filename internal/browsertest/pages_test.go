@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/traininghub/traininghub/internal/account"
@@ -205,12 +206,7 @@ func walk(t *testing.T, p *rod.Page, s *Site, start []string, check func(t *test
 // knownProblems are problems on pages this task does not own, waiting for their owners:
 // each is matched by page pattern and the start of the message, logged rather than failed,
 // and noted when it no longer happens so the entry can go. Anything else fails.
-var knownProblems = []struct{ page, problem, why string }{
-	{"/trainer/sessions/:id/sign-in-sheet", "at 390px scrolls sideways",
-		"sign-in-sheet.html: the table is not in a .table-wrap"},
-	{"/trainer/sessions/:id/sign-in-sheet", "at 320px scrolls sideways",
-		"sign-in-sheet.html: the table is not in a .table-wrap"},
-}
+var knownProblems = []struct{ page, problem, why string }{}
 
 // problems collects a page's problems, logging the known ones and failing on the rest.
 type problems struct {
@@ -352,6 +348,27 @@ func TestChecksCatchProblems(t *testing.T) {
 	if vs, err := b.Axe(p); err != nil || len(vs) != 0 {
 		t.Errorf("a plain page: axe %v, %v; want no violations", vs, err)
 	}
+
+	// Focus: a link that hides its focus ring is caught; one that keeps it, or shows a
+	// box shadow instead, is not.
+	if err := p.SetDocumentContent(`<!DOCTYPE html><html lang="en"><head><title>Focus</title><style>
+:focus { outline: none; } #ring:focus { outline: 3px solid #fd0; } #shadow:focus { box-shadow: 0 4px #000; }
+#clear:focus { outline: 3px solid transparent; }</style></head><body><main>
+<a id="hidden" href="#a">Hidden</a> <a id="ring" href="#b">Ring</a> <a id="shadow" href="#c">Shadow</a> <a id="clear" href="#d">Clear</a></main></body></html>`); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct {
+		text    string
+		visible bool
+	}{{"Hidden", false}, {"Ring", true}, {"Shadow", true}, {"Clear", false}} {
+		if err := p.Keyboard.Press(input.Tab); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Focused(p)
+		if err != nil || f == nil || f.Text != want.text || f.Visible != want.visible {
+			t.Errorf("Tab to %q: focus %+v, %v; want it there, visible %v", want.text, f, err, want.visible)
+		}
+	}
 }
 
 // TestScreenshots saves each role's landing page at 1280 px and 390 px as PNGs in the
@@ -404,6 +421,7 @@ var emptyForms = []emptyForm{
 	{role: account.Admin, path: "/admin/required-training/new"},
 	{role: account.Partner, path: "/partner/courses/new"},
 	{role: account.Partner, path: "/partner", link: `a[href$="/sessions/new"]`},
+	{role: account.Practitioner, path: "/my/tokens"},
 }
 
 // clearAndSubmitJS empties the text fields of the page's main form and clicks its first

@@ -48,6 +48,9 @@ type Event struct {
 
 	// Cancelled writes STATUS:CANCELLED (and makes Invite a METHOD:CANCEL), else CONFIRMED.
 	Cancelled bool
+	// Tentative writes STATUS:TENTATIVE: the date is kept but there is no place yet (a
+	// waiting-list download). Cancelled wins.
+	Tentative bool
 }
 
 // Method is the iTIP method of e's invite, which the email's text/calendar part must repeat
@@ -154,9 +157,12 @@ func addEvent(cal *ics.Calendar, e Event, people bool) error {
 			&ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"TRUE"}},
 		}, cnParams(e.AttendeeName)...)...)
 	}
-	if e.Cancelled {
+	switch {
+	case e.Cancelled:
 		ev.SetStatus(ics.ObjectStatusCancelled)
-	} else {
+	case e.Tentative:
+		ev.SetStatus(ics.ObjectStatusTentative)
+	default:
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	ev.SetTimeTransparency(ics.TransparencyOpaque)

@@ -131,15 +131,17 @@ func (s *Service) RemindedToday(ctx context.Context, orgID int64) (map[int64]boo
 
 // Nominate queues an email to the person asking them to book a place on the session
 // themselves. The session must be open for booking (scheduled, published, not started,
-// booking not closed). scopeOrgID is as for Remind.
-func (s *Service) Nominate(ctx context.Context, scopeOrgID int64, manager *account.User, personID, sessionID int64) (Nomination, error) {
+// booking not closed). scopeOrgID is as for Remind. A person gets at most one nomination
+// for a session a day (London), whoever sends it: sent is false when one had already been
+// queued today, and nothing more is queued.
+func (s *Service) Nominate(ctx context.Context, scopeOrgID int64, manager *account.User, personID, sessionID int64) (n Nomination, sent bool, err error) {
 	m, err := s.Person(ctx, scopeOrgID, personID)
 	if err != nil {
-		return Nomination{}, err
+		return Nomination{}, false, err
 	}
 	p := m.People[0]
 	now := s.Now()
-	n := Nomination{ManagerName: manager.Name, PersonName: p.Name, SessionID: sessionID}
+	n = Nomination{ManagerName: manager.Name, PersonName: p.Name, SessionID: sessionID}
 	var starts, ends store.Time
 	err = s.DB.R.QueryRowContext(ctx, `SELECT c.id, c.title, s.starts_at, s.ends_at, s.online, s.venue
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id
@@ -147,20 +149,57 @@ func (s *Service) Nominate(ctx context.Context, scopeOrgID int64, manager *accou
 		AND s.starts_at > ? AND s.booking_closes_at > ?`, sessionID, store.FormatTime(now), store.FormatTime(now)).
 		Scan(&n.CourseID, &n.CourseTitle, &starts, &ends, &n.Online, &n.Venue)
 	if err == sql.ErrNoRows {
-		return Nomination{}, ErrSessionNotOpen
+		return Nomination{}, false, ErrSessionNotOpen
 	}
 	if err != nil {
-		return Nomination{}, store.Classify(err)
+		return Nomination{}, false, store.Classify(err)
 	}
 	n.StartsAt, n.EndsAt = starts.T, ends.T
 	data, err := json.Marshal(n)
 	if err != nil {
-		return Nomination{}, err
+		return Nomination{}, false, err
 	}
+	dayStart, dayEnd := londonDay(now)
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		_, err := outbox.EnqueueTx(ctx, tx, outbox.Row{Kind: NominationKind, UserID: p.ID, SessionID: sessionID,
-			ToEmail: p.Email, ToName: p.Name, Payload: outbox.Payload{Data: data}, ExpiresAt: n.StartsAt}, now)
-		return err
+		// The check and the insert share one write transaction, so two clicks at once
+		// still queue one email.
+		var already bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE created_at >= ? AND created_at < ?
+			AND kind = ? AND user_id = ? AND session_id = ?)`, store.FormatTime(dayStart), store.FormatTime(dayEnd),
+			NominationKind, p.ID, sessionID).Scan(&already); err != nil || already {
+			return err
+		}
+		if _, err := outbox.EnqueueTx(ctx, tx, outbox.Row{Kind: NominationKind, UserID: p.ID, SessionID: sessionID,
+			ToEmail: p.Email, ToName: p.Name, Payload: outbox.Payload{Data: data}, ExpiresAt: n.StartsAt}, now); err != nil {
+			return err
+		}
+		sent = true
+		return nil
 	})
-	return n, err
+	return n, sent, err
+}
+
+// NominatedToday lists the sessions the person has been nominated for today (London), so
+// the page can say so instead of offering another.
+func (s *Service) NominatedToday(ctx context.Context, personID int64) (map[int64]bool, error) {
+	dayStart, dayEnd := londonDay(s.Now())
+	out := map[int64]bool{}
+	err := s.scan(ctx, `SELECT DISTINCT session_id FROM outbox WHERE created_at >= ? AND created_at < ?
+		AND kind = ? AND user_id = ?`, []any{store.FormatTime(dayStart), store.FormatTime(dayEnd), NominationKind, personID},
+		func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+	return out, err
+}
+
+// londonDay is the London calendar day holding t, as the UTC instants it starts and ends.
+func londonDay(t time.Time) (start, end time.Time) {
+	l := t.In(clock.London)
+	y, m, d := l.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, clock.London).UTC(), time.Date(y, m, d+1, 0, 0, 0, 0, clock.London).UTC()
 }

@@ -37,7 +37,7 @@ func TestNudges(t *testing.T) {
 	if _, _, err := r.Svc.Remind(ctx, care.ID, mia, gus.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("reminding another organisation's staff: %v", err)
 	}
-	if _, err := r.Svc.Nominate(ctx, care.ID, mia, gus.ID, open); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := r.Svc.Nominate(ctx, care.ID, mia, gus.ID, open); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("nominating another organisation's staff: %v", err)
 	}
 
@@ -66,9 +66,38 @@ func TestNudges(t *testing.T) {
 		t.Errorf("reminding someone with nothing required: %v", err)
 	}
 
-	n, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, open)
-	if err != nil || n.CourseID != cse || n.SessionID != open || n.ManagerName != "Mia Manager" {
-		t.Fatalf("nominate: %+v %v", n, err)
+	n, sent, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, open)
+	if err != nil || !sent || n.CourseID != cse || n.SessionID != open || n.ManagerName != "Mia Manager" {
+		t.Fatalf("nominate: %+v sent %v %v", n, sent, err)
+	}
+	// A second nomination for the same session the same London day, even by someone
+	// else, queues nothing; another session may still be nominated.
+	moe := r.person(t, "Moe Manager", "", "", care.ID, account.Manager)
+	if _, sent, err := r.Svc.Nominate(ctx, care.ID, moe, ben.ID, open); err != nil || sent {
+		t.Fatalf("second nomination the same day: sent %v %v", sent, err)
+	}
+	second := r.session(t, cse, r.Clock.Now().Add(72*time.Hour), 5)
+	if _, sent, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, second); err != nil || !sent {
+		t.Fatalf("nominating for another session: sent %v %v", sent, err)
+	}
+	if got, err := r.Svc.NominatedToday(ctx, ben.ID); err != nil || len(got) != 2 || !got[open] || !got[second] {
+		t.Errorf("NominatedToday = %v, %v", got, err)
+	}
+	if got := queued(compliance.NominationKind); got != 2 {
+		t.Fatalf("%d nominations queued, want 2", got)
+	}
+	// At 23:59 London time it is still the same day; at London midnight, a new one.
+	// (26 November is GMT, so London midnight is 00:00 UTC on the 27th.)
+	r.Clock.Set(time.Date(2026, 11, 26, 23, 59, 0, 0, time.UTC))
+	if _, sent, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, open); err != nil || sent {
+		t.Fatalf("nomination late the same London day: sent %v %v", sent, err)
+	}
+	r.Clock.Set(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	if _, sent, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, open); err != nil || !sent {
+		t.Fatalf("nomination the next London day: sent %v %v", sent, err)
+	}
+	if got := queued(compliance.NominationKind); got != 3 {
+		t.Fatalf("%d nominations queued, want 3", got)
 	}
 	// A session of a course that is not published, one that has started, and one that
 	// does not exist are all refused.
@@ -78,11 +107,11 @@ func TestNudges(t *testing.T) {
 	}
 	r.Clock.Set(r.Clock.Now().Add(48 * time.Hour))
 	for name, sid := range map[string]int64{"draft course": draft, "started": open, "unknown": 999999} {
-		if _, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, sid); err != compliance.ErrSessionNotOpen {
+		if _, _, err := r.Svc.Nominate(ctx, care.ID, mia, ben.ID, sid); err != compliance.ErrSessionNotOpen {
 			t.Errorf("nominating for a %s session: %v", name, err)
 		}
 	}
-	if got := queued(compliance.NominationKind); got != 1 {
-		t.Fatalf("%d nominations queued, want 1", got)
+	if got := queued(compliance.NominationKind); got != 3 {
+		t.Fatalf("%d nominations queued after refusals, want 3", got)
 	}
 }

@@ -14,20 +14,25 @@ type RegisterDue struct {
 	CourseTitle string
 	StartsAt    time.Time
 	EndsAt      time.Time
-	// Overdue: the session ended more than RegisterGrace ago, as the admin's to-do counts.
+	// UnderWay: the session has started and not ended, so its register is to take now.
+	UnderWay bool
+	// Overdue: the admin's to-do list counts its register as overdue (OverdueRegisters).
 	Overdue bool
 }
 
 // RegistersWaiting lists the trainer's sessions that have started and are not submitted,
 // oldest first: the registers to take or submit. Cancelled sessions need none.
 func RegistersWaiting(ctx context.Context, db *store.DB, trainerID int64, now time.Time) ([]RegisterDue, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT s.id, c.title, s.starts_at, s.ends_at
+	at := store.FormatTime(now)
+	args := append([]any{at}, overdueArgs(now)...)
+	args = append(args, trainerID, at)
+	rows, err := db.R.QueryContext(ctx, `SELECT s.id, c.title, s.starts_at, s.ends_at, s.ends_at > ?, (`+overdueWhere+`)
 		FROM course_sessions s
 		JOIN session_trainers t ON t.session_id = s.id AND t.user_id = ?
 		JOIN courses c ON c.id = s.course_id
 		WHERE s.status = 'scheduled' AND s.starts_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM registers r WHERE r.session_id = s.id AND r.status = 'submitted')
-		ORDER BY s.starts_at, s.id`, trainerID, store.FormatTime(now))
+		ORDER BY s.starts_at, s.id`, args...)
 	if err != nil {
 		return nil, store.Classify(err)
 	}
@@ -36,11 +41,10 @@ func RegistersWaiting(ctx context.Context, db *store.DB, trainerID int64, now ti
 	for rows.Next() {
 		var r RegisterDue
 		var starts, ends store.Time
-		if err := rows.Scan(&r.SessionID, &r.CourseTitle, &starts, &ends); err != nil {
+		if err := rows.Scan(&r.SessionID, &r.CourseTitle, &starts, &ends, &r.UnderWay, &r.Overdue); err != nil {
 			return nil, err
 		}
 		r.StartsAt, r.EndsAt = starts.T, ends.T
-		r.Overdue = r.EndsAt.Before(now.Add(-RegisterGrace))
 		out = append(out, r)
 	}
 	return out, store.Classify(rows.Err())

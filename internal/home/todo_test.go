@@ -20,6 +20,7 @@ func TestAdminTodo(t *testing.T) {
 	now := env.Clock.Now()
 	org := env.Org(t, "Todo Council", account.SocialCare)
 	u := env.User(t, "todo@example.org", org.ID, account.Practitioner)
+	admin := env.User(t, "admin@example.org", org.ID, account.Admin)
 	courseID := env.Course(t, "Todo course")
 	pending := env.Course(t, "Partner course")
 	rejected := env.Course(t, "Refused course")
@@ -54,17 +55,18 @@ func TestAdminTodo(t *testing.T) {
 	// Registers: ended two days ago with none, ended two days ago and open, ended a week
 	// ago and submitted (done), ended 12 hours ago (within the grace), cancelled (no
 	// register needed).
-	session(now.Add(-51*time.Hour), 10, 5, "scheduled")
-	register(session(now.Add(-51*time.Hour), 10, 5, "scheduled"), "open")
+	none := session(now.Add(-51*time.Hour), 10, 5, "scheduled")
+	open := session(now.Add(-52*time.Hour), 10, 5, "scheduled")
+	register(open, "open")
 	register(session(now.Add(-7*24*time.Hour), 10, 5, "scheduled"), "submitted")
-	session(now.Add(-15*time.Hour), 10, 5, "scheduled")
+	recent := session(now.Add(-15*time.Hour), 10, 5, "scheduled")
 	session(now.Add(-51*time.Hour), 10, 0, "cancelled")
 
 	// Under-subscribed: within 7 days, 4 of 10 (counts), 5 of 10 (half: does not), 0 of 1
 	// (counts); cancelled (does not); 8 days ahead (does not).
-	session(now.Add(2*24*time.Hour), 10, 4, "scheduled")
+	thin := session(now.Add(2*24*time.Hour), 10, 4, "scheduled")
 	session(now.Add(3*24*time.Hour), 10, 5, "scheduled")
-	session(now.Add(6*24*time.Hour), 1, 0, "scheduled")
+	thinner := session(now.Add(6*24*time.Hour), 1, 0, "scheduled")
 	session(now.Add(2*24*time.Hour), 10, 0, "cancelled")
 	session(now.Add(8*24*time.Hour), 10, 0, "scheduled")
 
@@ -81,8 +83,11 @@ func TestAdminTodo(t *testing.T) {
 		exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
 			later, u.ID, status, "hash"+string(rune('a'+i)), ts(now))
 	}
+	// The admin's own request waits for someone else: not theirs to decide.
+	exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, 'pending', 'hashz', ?)`,
+		later, admin.ID, ts(now))
 
-	got, err := home.AdminTodo(ctx, env.DB, now)
+	got, err := home.AdminTodo(ctx, env.DB, now, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +98,42 @@ func TestAdminTodo(t *testing.T) {
 	if got.Total() != 8 {
 		t.Errorf("Total = %d, want 8", got.Total())
 	}
+	// The lists the to-do links lead to hold exactly what was counted, in their order.
+	regs, err := home.OverdueRegisters(ctx, env.DB, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(regs) != 2 || regs[0].SessionID != open || regs[1].SessionID != none {
+		t.Fatalf("OverdueRegisters = %+v, want sessions %d then %d (oldest first)", regs, open, none)
+	}
+	if regs[1].CourseTitle != "Todo course" || regs[1].Overdue != 51*time.Hour-3*time.Hour-home.RegisterGrace {
+		t.Errorf("overdue register %+v: want it due 24 hours ago", regs[1])
+	}
+	thins, err := home.UnderSubscribedSessions(ctx, env.DB, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(thins) != 2 || thins[0].SessionID != thin || thins[1].SessionID != thinner || thins[0].Confirmed != 4 || thins[0].Capacity != 10 {
+		t.Fatalf("UnderSubscribedSessions = %+v, want sessions %d and %d", thins, thin, thinner)
+	}
 
 	// Thirteen hours on, the session that ended 12 hours ago is overdue too.
 	env.Clock.Advance(13 * time.Hour)
-	got, err = home.AdminTodo(ctx, env.DB, env.Clock.Now())
+	got, err = home.AdminTodo(ctx, env.DB, env.Clock.Now(), admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.RegistersOverdue != 3 {
 		t.Errorf("13 hours later: %d registers overdue, want 3", got.RegistersOverdue)
+	}
+	if regs, err = home.OverdueRegisters(ctx, env.DB, env.Clock.Now()); err != nil || len(regs) != 3 || regs[2].SessionID != recent {
+		t.Errorf("13 hours later: OverdueRegisters = %+v, %v; want the recent one last", regs, err)
+	}
+	// For the person whose own request the other is, the admin's is the one to decide.
+	if got, err = home.AdminTodo(ctx, env.DB, env.Clock.Now(), u.ID); err != nil || got.ApprovalsWaiting != 1 {
+		t.Errorf("for the other requester, %d approvals waiting (%v), want 1", got.ApprovalsWaiting, err)
+	}
+	if got, err = home.AdminTodo(ctx, env.DB, env.Clock.Now(), 0); err != nil || got.ApprovalsWaiting != 2 {
+		t.Errorf("for someone with no request, %d approvals waiting (%v), want 2", got.ApprovalsWaiting, err)
 	}
 }

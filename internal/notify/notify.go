@@ -128,9 +128,11 @@ func newRenderer(cfg Config, fsys fs.FS) (*Renderer, error) {
 	if cfg.Partnership = line(cfg.Partnership); cfg.Partnership == "" {
 		cfg.Partnership = cfg.SiteName
 	}
-	cfg.UIDHost = strings.TrimSpace(cfg.UIDHost)
+	// Lower case, as the calendar feed and the .ics download write it: a UID that differs
+	// only in case would make a calendar add the event twice.
+	cfg.UIDHost = strings.ToLower(strings.TrimSpace(cfg.UIDHost))
 	if cfg.UIDHost == "" {
-		cfg.UIDHost = base.Hostname()
+		cfg.UIDHost = strings.ToLower(base.Hostname())
 	}
 
 	r := &Renderer{cfg: cfg, kinds: map[outbox.Kind]*kindTemplates{}}

@@ -574,6 +574,17 @@ func TestNewChecksConfig(t *testing.T) {
 	if _, ev := parseICS(t, m.Calendar); ev.Id() != "0123456789abcdef0123456789abcdef@localhost" {
 		t.Errorf("UID = %q", ev.Id())
 	}
+	// In lower case, as the feed and the download write it, however the base URL is typed.
+	c.BaseURL = "https://Training.Example.ORG"
+	if r, err = New(c); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = r.Render(envelope(outbox.BookingConfirmed, snapshot())); err != nil {
+		t.Fatal(err)
+	}
+	if _, ev := parseICS(t, m.Calendar); ev.Id() != "0123456789abcdef0123456789abcdef@training.example.org" {
+		t.Errorf("UID = %q with a mixed-case base URL", ev.Id())
+	}
 }
 
 func TestEveryTemplateParses(t *testing.T) {

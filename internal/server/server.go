@@ -20,6 +20,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/web"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	SiteName       string
 	Partnership    string // the partnership's name, printed on certificates
 	TrustedProxies []string
+	// OIDC turns on single sign-on when its Issuer is set; the redirect URL is
+	// BaseURL + /login/sso/callback.
+	OIDC sso.Config
 }
 
 // Deps are the services the server uses; one struct, no globals.
@@ -108,15 +112,18 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
 		Guesses: guesses})
 
+	oidcCfg := cfg.OIDC
+	oidcCfg.RedirectURL = strings.TrimSuffix(cfg.BaseURL, "/") + "/login/sso/callback"
 	w, err := web.New(web.Handler{
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
 		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
 		Attendance: d.Attendance, Partnership: cfg.Partnership, Guesses: guesses,
+		SSO: sso.New(oidcCfg),
 	})
 	if err != nil {
 		return nil, err
 	}
-	pages := e.Group("/", w.LoadUser)
+	pages := e.Group("/", w.LoadUser, w.AdminTwoFactor)
 	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies}
 	w.Register(webRouter)
 	e.NoRoute(w.NotFound)

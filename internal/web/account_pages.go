@@ -22,7 +22,10 @@ func (h *Handler) registerAccountRoutes(r *httpx.Router) {
 	h.registerSignupRoutes(r) // signup_pages.go
 }
 
-type loginData struct{ Next string }
+type loginData struct {
+	Next string
+	SSO  ssoButton // the single sign-on button, when configured (sso.go)
+}
 
 // errBadLogin names neither field, so a failure never says which one was wrong or
 // whether the account exists.
@@ -37,7 +40,7 @@ func (h *Handler) loginForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, safeNext(next))
 		return
 	}
-	h.page(c, http.StatusOK, "login", Page{Title: "Sign in", Data: loginData{Next: safeNext(next)}})
+	h.page(c, http.StatusOK, "login", Page{Title: "Sign in", Data: loginData{Next: safeNext(next), SSO: h.ssoButtonFor(c.Request.Context())}})
 }
 
 // login checks the password, throttled per account and per address, and starts a new
@@ -46,7 +49,7 @@ func (h *Handler) login(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	password := c.PostForm("password")
 	next := safeNext(c.PostForm("next"))
-	p := Page{Title: "Sign in", Form: map[string]string{"email": email}, Data: loginData{Next: next}}
+	p := Page{Title: "Sign in", Form: map[string]string{"email": email}, Data: loginData{Next: next, SSO: h.ssoButtonFor(c.Request.Context())}}
 
 	v := problem.Validation{}
 	if email == "" {

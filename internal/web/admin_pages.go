@@ -8,7 +8,6 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
-	"github.com/traininghub/traininghub/internal/home"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -44,6 +43,7 @@ func (h *Handler) registerAdminRoutes(r *httpx.Router) {
 
 type dashboardData struct {
 	RegistrationOpen bool
+	AdminTwoFactor   bool // admins must use two-factor sign-in
 	Upcoming         int
 	Full             int
 	WithWaitingList  int
@@ -51,7 +51,8 @@ type dashboardData struct {
 	Next             []course.Session
 	Organisations    int
 	Courses          int
-	Todo             []todoItem // the admin's to-do list, as on their home (home_roles.go)
+	Todo             []todoItem      // the admin's to-do list, as on their home (home_roles.go)
+	SSO              adminSSOSetting // the single sign-on button's label (sso_admin.go)
 }
 
 // adminDashboard is the admin's starting point: what is coming up and the settings.
@@ -82,12 +83,20 @@ func (h *Handler) dashboard(c *gin.Context, status int, pe *problem.Error) {
 		return
 	}
 	d := dashboardData{RegistrationOpen: open, Upcoming: len(sessions), Organisations: len(orgs), Courses: len(courses)}
-	todo, err := home.AdminTodo(ctx, h.Accounts.DB, h.Now())
+	if d.AdminTwoFactor, err = h.Accounts.AdminTwoFactorRequired(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	todo, err := h.adminTodo(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	d.Todo = adminTodoItems(todo)
+	if d.SSO, err = h.adminSSO(c); err != nil {
+		h.fail(c, err)
+		return
+	}
 	for _, s := range sessions {
 		if s.Full() {
 			d.Full++

@@ -124,6 +124,8 @@ type personData struct {
 	MergedInto int64
 	Self       bool // the admin looking is this person
 	EmailLog   string
+	Tokens     []account.Token
+	TwoFactor  account.TwoFactor
 }
 
 // adminPerson is one person: their details, roles, bookings, merges and what can be done.
@@ -153,6 +155,14 @@ func (h *Handler) showPerson(c *gin.Context, u *account.User, status int, pe *pr
 	}
 	if merged {
 		d.MergedInto = into.KeptID
+	}
+	if d.Tokens, err = h.Accounts.Tokens(ctx, u.ID); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.TwoFactor, err = h.Accounts.TwoFactorStatus(ctx, u.ID); err != nil {
+		h.fail(c, err)
+		return
 	}
 	h.page(c, status, "admin-people-person", Page{Title: u.Name, Problem: pe, Data: d})
 }

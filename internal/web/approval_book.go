@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
-	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/problem"
 )
 
 // The booking pages' hooks for courses that need a manager's approval: the booking page
@@ -23,6 +26,16 @@ type approvalBookData struct {
 	Reason   string
 	Mine     *booking.Entry    // already booked (an admin booked them, say)
 	Pending  *approval.Request // already asked
+	// Others and OtherRequests are the person's live bookings and pending requests on
+	// other upcoming dates of the course: asking for this date as well needs a second
+	// yes (the form then carries also=1).
+	Others        []booking.Entry
+	OtherRequests []approval.Request
+}
+
+// AlsoNeeded says whether asking needs the second yes.
+func (d approvalBookData) AlsoNeeded() bool {
+	return d.Open && d.Mine == nil && d.Pending == nil && (len(d.Others) > 0 || len(d.OtherRequests) > 0)
 }
 
 // approvalCourse loads the course of s when it needs a manager's approval; ok is false
@@ -54,10 +67,18 @@ func (h *Handler) approvalBookPage(c *gin.Context, s course.Session, crs course.
 		h.fail(c, err)
 		return Page{}, false
 	}
-	for i := range pending {
-		if pending[i].SessionID == s.ID {
+	now := h.Now()
+	for i, r := range pending {
+		switch {
+		case r.SessionID == s.ID:
 			d.Pending = &pending[i]
+		case r.CourseID == s.CourseID && r.SessionStatus == string(course.Scheduled) && now.Before(r.EndsAt):
+			d.OtherRequests = append(d.OtherRequests, r)
 		}
+	}
+	if d.Others, err = h.otherDates(c, s); err != nil {
+		h.fail(c, err)
+		return Page{}, false
 	}
 	return Page{Title: "Ask for a place", Data: d}, true
 }
@@ -75,53 +96,117 @@ func (h *Handler) approvalBookForm(c *gin.Context, s course.Session) bool {
 	return true
 }
 
+// errAnotherDateRequest stops a request made without seeing that the person already
+// holds, or has asked for, another date of the course.
+var errAnotherDateRequest = problem.New(http.StatusConflict, "another_date",
+	"You already have a place on, or have asked for, another date of this course, so nothing has been asked for yet. Check the dates below and confirm if you want this one as well.")
+
 // requestApproval sends the request instead of booking when the course needs a manager's
-// approval. It reports whether it answered the request.
+// approval, then shows what happened on the request's own page. It reports whether it
+// answered the request.
 func (h *Handler) requestApproval(c *gin.Context, s course.Session) bool {
-	needed, err := h.approvals().Needed(c.Request.Context(), s.ID)
-	if err != nil {
-		h.fail(c, err)
+	crs, needed, ok := h.approvalCourse(c, s)
+	if !ok || !needed {
+		return !ok
+	}
+	p, ok := h.approvalBookPage(c, s, crs)
+	if !ok {
 		return true
 	}
-	if !needed {
-		return false
+	d := p.Data.(approvalBookData)
+	if d.Pending != nil {
+		// A double submit lands where the first one did.
+		h.redirect(c, requestedPath(d.Pending.ID), "")
+		return true
+	}
+	if c.PostForm("also") != "1" && d.AlsoNeeded() {
+		// Another date of the course held or asked for: ask first (the form asks when it
+		// knows; this catches one made meanwhile in another tab).
+		p.Problem = errAnotherDateRequest
+		h.page(c, errAnotherDateRequest.Status, "approval-book", p)
+		return true
 	}
 	me := httpx.CurrentUser(c)
 	res, err := h.approvals().Request(c.Request.Context(), s.ID, me.ID, me.ID)
 	if errors.Is(err, approval.ErrAlreadyRequested) {
-		// A double submit lands where the first one did.
+		// Asked in another tab since the page above was loaded.
 		h.redirect(c, "/my/training", "You have already asked for a place on "+s.CourseTitle+" on "+when(s.StartsAt)+". It is waiting for a manager's approval")
 		return true
 	}
 	if err != nil {
-		crs, _, ok := h.approvalCourse(c, s)
-		if !ok {
-			return true
-		}
 		if p, ok := h.approvalBookPage(c, s, crs); ok {
 			h.formProblem(c, "approval-book", p, err)
 		}
 		return true
 	}
-	h.redirect(c, "/my/training", requestedMessage(res))
+	h.redirect(c, requestedPath(res.Request.ID), "")
 	return true
 }
 
-// requestedMessage is the flash after asking for approval.
-func requestedMessage(res approval.Requested) string {
-	r := res.Request
-	msg := fmt.Sprintf("You have asked for a place on %s on %s", r.CourseTitle, when(r.StartsAt))
-	if res.ManagersNotified == 0 {
-		return msg + ". No manager is registered for your organisation, so nobody has been asked yet: contact the training team"
+// requestedPath is the page that confirms a request.
+func requestedPath(id int64) string {
+	return "/my/approvals/" + strconv.FormatInt(id, 10) + "/requested"
+}
+
+type approvalRequestedData struct {
+	Request approval.Request
+	// Asked are the managers emailed; none when nobody manages the organisation.
+	Asked []approval.Recipient
+	// Full: no place is held and none is free, so approval would join the waiting list.
+	Full bool
+}
+
+// AskedNames is who has the request, as a sentence: "Mo Khan", "Mo Khan and Max Lee",
+// with "your manager" for a manager whose name we do not have.
+func (d approvalRequestedData) AskedNames() string {
+	names := make([]string, len(d.Asked))
+	for i, a := range d.Asked {
+		names[i] = cmp.Or(strings.TrimSpace(a.Name), "your manager")
 	}
-	msg += ". We have emailed your manager"
-	if res.ManagersNotified > 1 {
-		msg += "s"
+	return andList(names)
+}
+
+// AskedEmails lists the addresses emailed, as a sentence.
+func (d approvalRequestedData) AskedEmails() string {
+	emails := make([]string, len(d.Asked))
+	for i, a := range d.Asked {
+		emails[i] = a.Email
 	}
-	if r.Held {
-		msg += fmt.Sprintf(". A place is held for you until %s", when(r.HoldUntil))
+	return andList(emails)
+}
+
+// andList joins items as English does: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	switch n := len(items); n {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	default:
+		return strings.Join(items[:n-1], ", ") + " and " + items[n-1]
 	}
-	return msg
+}
+
+// approvalRequested is what someone sees straight after asking for a place: who has the
+// request, who we emailed, what happens next, and whether a place is held and until when.
+// Only the person who asked may see it.
+func (h *Handler) approvalRequested(c *gin.Context) {
+	p, ok := h.ownRequest(c)
+	if !ok {
+		return
+	}
+	r := p.Data.(approval.Request)
+	asked, err := h.approvals().Asked(c.Request.Context(), r)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := approvalRequestedData{Request: r, Asked: asked, Full: !r.Held && (r.PlacesLeft() == 0 || r.Waitlisted > 0)}
+	title := "Request sent"
+	if !r.IsPending() {
+		title = "Your request"
+	}
+	h.page(c, http.StatusOK, "approval-requested", Page{Title: title, Data: d})
 }
 
 // myApprovals is the "Awaiting approval" part of My training.

@@ -103,11 +103,12 @@ func (f *fixture) approvalPagePaths(t *testing.T, bookingID int64) map[string]st
 	_ = f.DB.R.QueryRow(`SELECT a.id FROM approval_requests a JOIN users u ON u.id = a.user_id
 		WHERE u.email <> 'pat@example.org' AND a.status = 'pending' ORDER BY a.id DESC LIMIT 1`).Scan(&own)
 	return map[string]string{
-		"/approvals/:token":          "/approvals/" + token + "?decision=decline",
-		"/manager/approvals":         "/manager/approvals",
-		"/manager/approvals/:id":     "/manager/approvals/" + id(other),
-		"/my/approvals/:id/withdraw": "/my/approvals/" + id(own) + "/withdraw",
-		"/bookings/:id/substitute":   "/bookings/" + id(bookingID) + "/substitute",
+		"/approvals/:token":           "/approvals/" + token + "?decision=decline",
+		"/manager/approvals":          "/manager/approvals",
+		"/manager/approvals/:id":      "/manager/approvals/" + id(other),
+		"/my/approvals/:id/withdraw":  "/my/approvals/" + id(own) + "/withdraw",
+		"/my/approvals/:id/requested": "/my/approvals/" + id(own) + "/requested",
+		"/bookings/:id/substitute":    "/bookings/" + id(bookingID) + "/substitute",
 	}
 }
 
@@ -142,22 +143,36 @@ func TestAskForApprovalAndDecline(t *testing.T) {
 		"No place is held while your manager decides", "Ask for approval")
 	mustNotContain(t, page.Body, "Confirm booking")
 	r := f.post(t, pat, "/sessions/"+id(sessionID)+"/book", url.Values{"token": {pageTokenOr(page.Body)}})
-	my := f.follow(t, pat, r)
-	mustContain(t, my.Body, "You have asked for a place on Exploitation on Wednesday 2 December 2026 at 10:00am. We have emailed your manager",
-		"Awaiting approval", "Not held: if approved", "/withdraw")
+	reqID := f.newestRequest(t, f.Pract.ID)
+	if r.Location != "/my/approvals/"+id(reqID)+"/requested" {
+		t.Fatalf("after asking: %d %q", r.Status, r.Location)
+	}
+	sent := f.follow(t, pat, r)
+	mustContain(t, sent.Body, "<h1>Request sent</h1>", "You have asked for a place on Exploitation on Wednesday 2 December 2026.",
+		"Your request has gone to Person mo@example.org. We have emailed <strong class=\"booked__email\">mo@example.org</strong>",
+		"We email you at <strong class=\"booked__email\">pat@example.org</strong> when they decide", "Not held",
+		"No place is held while you wait")
+	mustNotContain(t, sent.Body, "Held for you")
+	my := f.get(t, pat, "/my/training")
+	mustContain(t, my.Body, "Awaiting approval", "Not held: if approved", "/withdraw", `href="/my/approvals/`+id(reqID)+`/requested"`)
 	if n := f.count(t, "bookings"); n != 0 {
 		t.Fatalf("asking booked %d places", n)
 	}
-	// A second click lands the same way and asks nothing more.
+	// A second click lands where the first did and asks nothing more.
 	again := f.post(t, pat, "/sessions/"+id(sessionID)+"/book", nil)
-	mustContain(t, f.follow(t, pat, again).Body, "You have already asked for a place on Exploitation")
+	if again.Status != http.StatusSeeOther || again.Location != r.Location {
+		t.Fatalf("second click: %d %q, want 303 to %q", again.Status, again.Location, r.Location)
+	}
 	if n := f.count(t, "approval_requests"); n != 1 {
 		t.Fatalf("%d requests", n)
+	}
+	// The page is the asker's only.
+	if got := f.get(t, f.signedIn(t, "mo@example.org"), r.Location); got.Status != http.StatusNotFound {
+		t.Errorf("the manager GET %s: %d, want 404", r.Location, got.Status)
 	}
 	mustContain(t, f.get(t, pat, "/sessions/"+id(sessionID)+"/book").Body, "You have already asked for a place on this session")
 
 	token := f.approvalToken(t)
-	reqID := f.newestRequest(t, f.Pract.ID)
 	// The link is for signed-in managers: it sends others to sign in and back.
 	anon := f.get(t, f.Browser(t), "/approvals/"+token)
 	if anon.Status != http.StatusSeeOther || !strings.HasPrefix(anon.Location, "/login?next=%2Fapprovals%2F"+token) {
@@ -198,6 +213,10 @@ func TestAskForApprovalAndDecline(t *testing.T) {
 	twice := f.post(t, manager, "/approvals/"+token+"/approve", nil)
 	mustContain(t, f.follow(t, manager, twice).Body, "already been decided")
 	mustNotContain(t, f.get(t, pat, "/my/training").Body, "Awaiting approval")
+	// The request's page now says how it ended.
+	ended := f.get(t, pat, r.Location)
+	mustContain(t, ended.Body, "This request is no longer waiting", "was declined by Person mo@example.org")
+	mustNotContain(t, ended.Body, "What happens next")
 }
 
 // pageTokenOr reads a form token if the page has one (the approval page has none).
@@ -217,8 +236,10 @@ func TestApproveHeldPlaceFromTheList(t *testing.T) {
 	sessionID := f.approvalCourse(t, "Exploitation", 3, 5)
 	pat := f.signedIn(t, "pat@example.org")
 	r := f.post(t, pat, "/sessions/"+id(sessionID)+"/book", nil)
-	my := f.follow(t, pat, r)
-	mustContain(t, my.Body, "A place is held for you until Saturday 28 November 2026 at 10:00am", "Held for you until Saturday 28 November 2026")
+	mustContain(t, f.follow(t, pat, r).Body, "Held for you until Saturday 28 November 2026, 10:00am",
+		"A place is held for you until Saturday 28 November 2026, 10:00am. If nobody has decided by then, the place is released")
+	my := f.get(t, pat, "/my/training")
+	mustContain(t, my.Body, "Held for you until Saturday 28 November 2026")
 	mustNotContain(t, my.Body, `id="upcoming"`, "/cancel")
 	if s := f.session(t, sessionID); s.Confirmed != 1 {
 		t.Fatalf("held place not counted: %d", s.Confirmed)
@@ -301,6 +322,9 @@ func TestApprovalAccess(t *testing.T) {
 			t.Errorf("someone else's withdraw %s: %d, want 404", m, r.Status)
 		}
 	}
+	if r := f.get(t, bea, "/my/approvals/"+id(reqID)+"/requested"); r.Status != http.StatusNotFound {
+		t.Errorf("someone else's request page: %d, want 404", r.Status)
+	}
 	if f.requestStatus(t, reqID) != approval.Pending {
 		t.Fatal("a refused request changed the request")
 	}
@@ -308,7 +332,8 @@ func TestApprovalAccess(t *testing.T) {
 	// A manager asking for themselves cannot decide it.
 	mo := f.signedIn(t, "mo@example.org")
 	r := f.post(t, mo, "/sessions/"+id(sessionID)+"/book", nil)
-	mustContain(t, f.follow(t, mo, r).Body, "No manager is registered for your organisation, so nobody has been asked yet: contact the training team")
+	mustContain(t, f.follow(t, mo, r).Body, "No manager is registered for your organisation, so we have not emailed anyone yet",
+		"The training team approves or declines your request")
 	var moID int64
 	_ = f.DB.R.QueryRow(`SELECT id FROM users WHERE email = 'mo@example.org'`).Scan(&moID)
 	own := f.newestRequest(t, moID)
@@ -416,4 +441,57 @@ func TestCourseFormApprovalFields(t *testing.T) {
 	if err := f.DB.R.QueryRow(`SELECT manager_approval, approval_hold_days FROM courses WHERE id = ?`, courseID).Scan(&needs, &days); err != nil || needs || days != 0 {
 		t.Fatalf("after unticking: %v %d %v", needs, days, err)
 	}
+}
+
+// TestSecondDateOfAnApprovalCourseAsksFirst: asking for a second date of a course that
+// needs approval warns first, as booking does, whether the other date is a pending
+// request or a booking; without the second yes nothing is asked for.
+func TestSecondDateOfAnApprovalCourseAsksFirst(t *testing.T) {
+	f := newFixture(t)
+	f.User(t, "mo@example.org", f.Police.ID, account.Manager)
+	first := f.approvalCourse(t, "Exploitation", 0, 5)
+	courseID := f.session(t, first).CourseID
+	second := f.Session(t, courseID, 9*24*time.Hour, 5)
+	pat := f.signedIn(t, "pat@example.org")
+	mustNotContain(t, f.get(t, pat, "/sessions/"+id(first)+"/book").Body, "as well")
+	if r := f.post(t, pat, "/sessions/"+id(first)+"/book", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("first request: %d", r.Status)
+	}
+	firstReq := f.newestRequest(t, f.Pract.ID)
+
+	page := f.get(t, pat, "/sessions/"+id(second)+"/book")
+	mustContain(t, page.Body, "You have already asked for a place on Exploitation on Wednesday 2 December 2026. It is waiting for a manager's approval.",
+		`href="/my/approvals/`+id(firstReq)+`/withdraw"`, "Ask for this date as well?", `name="also" value="1"`,
+		"Yes, ask for this date as well", "No, keep my other request")
+	mustNotContain(t, page.Body, ">Ask for approval<")
+
+	// Without the second yes (a form from before the first request), nothing is asked.
+	mark := f.lastOutbox(t)
+	r := f.post(t, pat, "/sessions/"+id(second)+"/book", nil)
+	if r.Status != http.StatusConflict {
+		t.Fatalf("second date without also=1: %d %q", r.Status, r.Location)
+	}
+	mustContain(t, r.Body, "There is a problem", "so nothing has been asked for yet", "Ask for this date as well?", `name="also" value="1"`)
+	if n := f.count(t, "approval_requests"); n != 1 || len(f.outboxKinds(t, mark)) != 0 {
+		t.Fatalf("a refused second request left %d requests and emails %v", n, f.outboxKinds(t, mark))
+	}
+	// With it, the second date is asked for.
+	r = f.post(t, pat, "/sessions/"+id(second)+"/book", url.Values{"also": {"1"}})
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/requested") {
+		t.Fatalf("second date with also=1: %d %q %.500s", r.Status, r.Location, r.Body)
+	}
+	if n := f.count(t, "approval_requests"); n != 2 {
+		t.Fatalf("requests: %d, want 2", n)
+	}
+
+	// A place booked on another date (an admin booked it) counts too.
+	bea := f.User(t, "bea@example.org", f.Police.ID, account.Practitioner)
+	b := f.book(t, first, bea.ID)
+	beaC := f.signedIn(t, "bea@example.org")
+	page = f.get(t, beaC, "/sessions/"+id(second)+"/book")
+	mustContain(t, page.Body, "You already have a place on Exploitation on Wednesday 2 December 2026.",
+		`href="/bookings/`+id(b.ID)+`/cancel"`, "Ask for this date as well?", "No, keep my other booking")
+	// Another course's dates do not.
+	other := f.approvalCourse(t, "Neglect", 0, 5)
+	mustNotContain(t, f.get(t, beaC, "/sessions/"+id(other)+"/book").Body, "as well")
 }

@@ -107,9 +107,8 @@ func (h *Handler) bookingICS(c *gin.Context) {
 		h.fail(c, booking.ErrBookingNotFound)
 		return
 	}
-	// No calendar name: with one, some calendar apps open the file as a new calendar
-	// instead of adding the event to the person's own.
-	body, err := calendar.Feed("", []calendar.Event{h.bookingEvent(e, h.siteBase(c), now)})
+	// One event to add (METHOD:PUBLISH), not a feed: see calendar.Download.
+	body, err := calendar.Download(h.bookingEvent(e, h.siteBase(c), now))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -120,14 +119,15 @@ func (h *Handler) bookingICS(c *gin.Context) {
 }
 
 // bookingEvent is the booking as the feed and the emailed invite describe it. Someone on
-// the waiting list has no place yet, so they get no joining link, and the description
-// says so.
+// the waiting list has no place yet, so they get no joining link, the description says
+// so, and the event is tentative.
 func (h *Handler) bookingEvent(e booking.Entry, base string, now time.Time) calendar.Event {
 	if e.Status == booking.Confirmed {
 		return h.feedEvent(e, base, now)
 	}
 	e.OnlineURL = ""
 	ev := h.feedEvent(e, base, now)
+	ev.Tentative = true
 	ev.Description = "You are on the waiting list: this is not a place yet. We will email you if one comes free.\n\n" + ev.Description
 	return ev
 }

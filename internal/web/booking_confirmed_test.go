@@ -125,8 +125,13 @@ func TestBookingConfirmationPageAndCalendarDownload(t *testing.T) {
 		p.Location != "Guildhall, Bath" {
 		t.Errorf("ics event %+v; want UID %s SEQUENCE %d", p, uid, seq)
 	}
-	if strings.Contains(ics.Body, "X-WR-CALNAME") {
-		t.Errorf("a one-event download names a calendar:\n%s", ics.Body)
+	if p.Method != "PUBLISH" || p.Status != "CONFIRMED" || p.AttendeeEmail != "" {
+		t.Errorf("ics: METHOD %q STATUS %q ATTENDEE %q; want an event to add (PUBLISH, CONFIRMED, no attendee)", p.Method, p.Status, p.AttendeeEmail)
+	}
+	for _, feedOnly := range []string{"X-WR-CALNAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"} {
+		if strings.Contains(ics.Body, feedOnly) {
+			t.Errorf("a one-event download has the feed's %s:\n%s", feedOnly, ics.Body)
+		}
 	}
 	mustContain(t, f.get(t, pat, "/my/training").Body, `href="/bookings/`+id(b.ID)+`/booked#add-to-calendar"`)
 	if !strings.Contains(ics.Body, "DTSTART:20261202T100000Z\r\n") {
@@ -186,7 +191,8 @@ func TestWaitingListConfirmationHasNoJoiningLink(t *testing.T) {
 	ics, _ := f.download(t, pat, "/bookings/"+id(b.ID)+"/calendar.ics")
 	p := caltest.ParseBoth(t, []byte(ics.Body))
 	uid, seq := f.invite(t, b.ID)
-	if p.UID != uid || p.Sequence != seq || p.Location != "Online" || strings.Contains(ics.Body, "secret-room") {
+	if p.UID != uid || p.Sequence != seq || p.Location != "Online" || p.Status != "TENTATIVE" || p.Method != "PUBLISH" ||
+		strings.Contains(ics.Body, "secret-room") {
 		t.Errorf("waiting-list ics: %+v\n%s", p, ics.Body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
@@ -264,6 +265,9 @@ type sessionView struct {
 	ClosedReason string
 	Mine         *booking.Entry // the visitor's live booking, if any
 	ShowJoinLink bool
+	// Request is the visitor's request awaiting a manager's approval (a place held for it
+	// is not a booking yet).
+	Request *approval.Request
 }
 
 type courseData struct {
@@ -294,18 +298,30 @@ func (h *Handler) courseDetail(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	var pending []approval.Request
+	if u != nil && crs.ManagerApproval {
+		if pending, err = h.approvals().PendingForUser(ctx, u.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
 	now := h.Now()
 	views := make([]sessionView, 0, len(sessions))
 	for _, s := range sessions {
 		sv := sessionView{Session: s}
 		sv.BookingOpen, sv.ClosedReason = s.BookingState(now)
+		for i := range pending {
+			if pending[i].SessionID == s.ID {
+				sv.Request = &pending[i]
+			}
+		}
 		if u != nil {
 			e, ok, err := h.Bookings.LiveBookingFor(ctx, s.ID, u.ID)
 			if err != nil {
 				h.fail(c, err)
 				return
 			}
-			if ok {
+			if ok && !e.Held {
 				sv.Mine = &e
 				sv.ShowJoinLink = e.Status == booking.Confirmed && s.Online
 			}

@@ -17,8 +17,8 @@ import (
 type homeAdmin struct {
 	Todo  home.Todo
 	Items []todoItem
-	// Thin lists the sessions starting within a week with fewer than half their places taken.
-	Thin []course.Session
+	// Thin lists the sessions the to-do list counts as under half full.
+	Thin []home.ThinSession
 }
 
 // todoItem is one line of the to-do list: how many, what, and where to deal with them.
@@ -26,13 +26,17 @@ type todoItem struct {
 	N     int
 	Label string // "registers overdue"
 	Hint  string
-	Href  string
+	Href  string // a page listing exactly the things counted
 }
 
-// adminTodoItems words the to-do counts, in the order they are best dealt with.
+// overdueRegistersPath lists the registers the to-do list counts as overdue.
+const overdueRegistersPath = "/admin/registers/overdue"
+
+// adminTodoItems words the to-do counts, in the order they are best dealt with. Each link
+// leads to a page listing exactly what its figure counts.
 func adminTodoItems(t home.Todo) []todoItem {
 	return []todoItem{
-		{t.RegistersOverdue, "registers overdue", "Sessions that ended more than a day ago without a submitted register.", "/trainer/sessions"},
+		{t.RegistersOverdue, "registers overdue", "Sessions that ended more than a day ago without a submitted register.", overdueRegistersPath},
 		{t.CoursesToApprove, "partner courses to approve", "", "/admin/courses/pending"},
 		{t.FailedEmails, "failed emails", "Messages we gave up sending.", "/admin/emails?status=failed"},
 		{t.ApprovalsWaiting, "booking requests waiting for a manager", "", "/manager/approvals"},
@@ -40,23 +44,20 @@ func adminTodoItems(t home.Todo) []todoItem {
 	}
 }
 
+// adminTodo counts the signed-in admin's to-do list.
+func (h *Handler) adminTodo(c *gin.Context) (home.Todo, error) {
+	return home.AdminTodo(c.Request.Context(), h.Accounts.DB, h.Now(), httpx.CurrentUser(c).ID)
+}
+
 func (h *Handler) homeAdmin(c *gin.Context) (*homeAdmin, error) {
-	ctx := c.Request.Context()
-	now := h.Now()
-	t, err := home.AdminTodo(ctx, h.Accounts.DB, now)
+	t, err := h.adminTodo(c)
 	if err != nil {
 		return nil, err
 	}
 	d := &homeAdmin{Todo: t, Items: adminTodoItems(t)}
 	if t.UnderSubscribed > 0 {
-		sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{From: now, To: now.Add(home.UnderSubscribedWithin), OnlyScheduled: true})
-		if err != nil {
+		if d.Thin, err = home.UnderSubscribedSessions(c.Request.Context(), h.Accounts.DB, h.Now()); err != nil {
 			return nil, err
-		}
-		for _, s := range sessions {
-			if now.Before(s.StartsAt) && home.IsUnderSubscribed(s.Confirmed, s.Capacity) {
-				d.Thin = append(d.Thin, s)
-			}
 		}
 	}
 	return d, nil
@@ -64,6 +65,9 @@ func (h *Handler) homeAdmin(c *gin.Context) (*homeAdmin, error) {
 
 // homeTrainer is a trainer's registers to deal with and their sessions.
 type homeTrainer struct {
+	// Now are the sessions under way: their registers are to take now, at the top.
+	Now []home.RegisterDue
+	// Registers are the other sessions that have started and are not submitted.
 	Registers     []home.RegisterDue
 	MoreRegisters int
 	Past          bool // the table shows past sessions (?sessions=past), else upcoming
@@ -79,7 +83,15 @@ func (h *Handler) homeTrainer(c *gin.Context) (*homeTrainer, error) {
 		return nil, err
 	}
 	d := &homeTrainer{Past: c.Query("sessions") == "past"}
-	d.Registers, d.MoreRegisters = firstN(regs, homeListLimit)
+	var rest []home.RegisterDue
+	for _, r := range regs {
+		if r.UnderWay {
+			d.Now = append(d.Now, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	d.Registers, d.MoreRegisters = firstN(rest, homeListLimit)
 	sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{TrainerID: me.ID, IncludePast: d.Past})
 	if err != nil {
 		return nil, err

@@ -156,10 +156,16 @@ func TestHomeShowsEachRoleItsOwnSections(t *testing.T) {
 	tc := f.signedIn(t, "tom@example.org")
 	r = f.get(t, tc, "/")
 	homeHas(t, "trainer", r.Body, secTeaching, secOwn)
-	mustContain(t, r.Body, "Registers to take or submit", `href="/trainer/sessions/`+id(past)+`/register"`,
-		"<caption>Your coming sessions</caption>", `href="/trainer/sessions/`+id(later)+`/register">Safeguarding level 2</a>`)
-	f.Clock.Advance(2 * time.Hour) // it has ended
+	mustContain(t, r.Body, `<h2 id="register-now">Take the register now</h2>`, `<a class="button" href="/trainer/sessions/`+id(past)+`/register">Take the register`,
+		"Other registers to take or submit", "<caption>Your coming sessions</caption>",
+		`href="/trainer/sessions/`+id(later)+`/register">Safeguarding level 2</a>`)
+	if strings.Index(r.Body, "Take the register now") > strings.Index(r.Body, secTeaching) {
+		t.Error("the session under way is not at the top of the trainer's home")
+	}
+	f.Clock.Advance(2 * time.Hour) // it has ended: its register is still to submit, no longer "now"
 	r = f.get(t, tc, "/?sessions=past")
+	mustNotContain(t, r.Body, "Take the register now")
+	mustContain(t, r.Body, "Registers to take or submit", `<li><a href="/trainer/sessions/`+id(past)+`/register">`)
 	mustContain(t, r.Body, "<caption>Your past sessions, newest first</caption>", `<span aria-current="true">Past</span>`)
 	if strings.Count(r.Body, `href="/trainer/sessions/`+id(later)+`/register"`) != 0 {
 		t.Error("the past filter shows a coming session")
@@ -328,6 +334,22 @@ func TestManagerNominates(t *testing.T) {
 	}
 	if len(f.bookingsOf(t, f.Ben.ID)) != 0 {
 		t.Error("a nomination booked a place")
+	}
+
+	// A second click the same day sends nothing (nor would another manager's: see the
+	// compliance test); the page marks the session.
+	mustContain(t, f.get(t, f.Mgr, page).Body, "(5 places left; already nominated today)")
+	r = f.post(t, f.Mgr, page, url.Values{"session_id": {id(sid)}, "action": {"nominate"}})
+	mustContain(t, f.follow(t, f.Mgr, r).Body, "Already nominated today: we emailed Ben Baker about Child sexual exploitation awareness")
+	if n := len(f.outboxFor(t, f.Ben.ID)); n != 1 {
+		t.Fatalf("%d messages for Ben after two nominations in a day, want 1", n)
+	}
+	// The next day another may go.
+	f.Clock.Advance(24 * time.Hour)
+	r = f.post(t, f.Mgr, page, url.Values{"session_id": {id(sid)}, "action": {"nominate"}})
+	mustContain(t, f.follow(t, f.Mgr, r).Body, "We have emailed Ben Baker asking them to book")
+	if n := len(f.outboxFor(t, f.Ben.ID)); n != 2 {
+		t.Fatalf("%d messages for Ben after a nomination the next day, want 2", n)
 	}
 }
 

@@ -37,6 +37,8 @@ type managerBookData struct {
 type managerSessionChoice struct {
 	course.Session
 	Places string // "3 places left", "Full: joins the waiting list"
+	// Nominated: the person was emailed about this session today; another waits until tomorrow.
+	Nominated bool
 }
 
 var managerBookFields = []string{"session_id", "action"}
@@ -67,6 +69,11 @@ func (m *managerPages) bookPage(c *gin.Context) (Page, managerBookData, bool) {
 			}
 		}
 	}
+	nominated, err := m.svc.NominatedToday(ctx, d.Person.ID)
+	if err != nil {
+		m.h.fail(c, err)
+		return Page{}, managerBookData{}, false
+	}
 	now := m.h.Now()
 	for _, cid := range courses {
 		sessions, err := m.h.Courses.Sessions(ctx, course.SessionFilter{CourseID: cid, OnlyScheduled: true})
@@ -80,7 +87,7 @@ func (m *managerPages) bookPage(c *gin.Context) (Page, managerBookData, bool) {
 				continue
 			}
 			n++
-			ch := managerSessionChoice{Session: s, Places: plural(s.PlacesLeft(), "place", "places") + " left"}
+			ch := managerSessionChoice{Session: s, Places: plural(s.PlacesLeft(), "place", "places") + " left", Nominated: nominated[s.ID]}
 			if s.Full() || s.Waitlisted > 0 {
 				ch.Places = "Full: they would join the waiting list"
 			}
@@ -129,12 +136,16 @@ func (m *managerPages) bookOrNominate(c *gin.Context) {
 	}
 	person := d.Person
 	if action == "nominate" {
-		_, err := m.svc.Nominate(ctx, personScope(c), me, person.ID, chosen.ID)
-		if err != nil {
+		_, sent, err := m.svc.Nominate(ctx, personScope(c), me, person.ID, chosen.ID)
+		switch {
+		case err != nil:
 			m.h.formProblem(c, "manager-book", p, err)
-			return
+		case !sent:
+			m.h.redirect(c, "/", fmt.Sprintf("Already nominated today: we emailed %s about %s on %s earlier today, so we have not sent another",
+				person.Name, chosen.CourseTitle, when(chosen.StartsAt)))
+		default:
+			m.h.redirect(c, "/", fmt.Sprintf("We have emailed %s asking them to book %s on %s", person.Name, chosen.CourseTitle, when(chosen.StartsAt)))
 		}
-		m.h.redirect(c, "/", fmt.Sprintf("We have emailed %s asking them to book %s on %s", person.Name, chosen.CourseTitle, when(chosen.StartsAt)))
 		return
 	}
 	key := c.PostForm("token")

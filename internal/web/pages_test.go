@@ -65,6 +65,9 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.bookingPagePaths(bookingID) {
 		paths[k] = v
 	}
+	for k, v := range f.securityPagePaths(t) {
+		paths[k] = v
+	}
 	for k, v := range f.signupPagePaths(t) {
 		paths[k] = v
 	}
@@ -113,6 +116,9 @@ func TestEveryPageRenders(t *testing.T) {
 		c := admin
 		if anonOnly[route] {
 			c = f.Browser(t)
+		}
+		if route == "/login/two-factor" {
+			c = f.pendingSecondFactor(t)
 		}
 		r := f.get(t, c, p) // "/" is the signed-in person's home
 		if r.Status != http.StatusOK {

@@ -17,6 +17,7 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
+	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/static"
 	"github.com/traininghub/traininghub/templates"
 )
@@ -37,6 +38,8 @@ type Handler struct {
 	Partnership string // printed on certificates
 	// Guesses limits wrong certificate codes per address, shared with the API.
 	Guesses *httpx.GuessLimiter
+	// SSO is the OpenID Connect provider; nil when single sign-on is not configured.
+	SSO *sso.Client
 
 	render  *renderer
 	assets  assets
@@ -143,6 +146,7 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/courses", httpx.Public, h.catalogue)
 	r.Handle(http.MethodGet, "/courses/:id", httpx.Public, h.courseDetail)
 	h.registerAccountRoutes(r)
+	h.registerSSORoutes(r)
 	h.registerBookingRoutes(r)
 	h.registerAdminRoutes(r)
 	h.registerPeopleRoutes(r)
@@ -155,4 +159,7 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerManagerRoutes(r)
 	h.registerReportRoutes(r)
 	h.registerApprovalRoutes(r)
+	h.registerHomeRoutes(r)
+	h.registerSecurityRoutes(r)
+	h.registerTwoFactorAdminRoutes(r)
 }
