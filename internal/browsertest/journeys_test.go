@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -279,6 +281,22 @@ func (j *journey) demoLogin(role account.Role) (string, string) {
 	return l.Email, l.Password
 }
 
+// confirmToken reads the link's secret from the newest confirmation email to address.
+func (j *journey) confirmToken(address string) string {
+	j.t.Helper()
+	var raw []byte
+	if err := j.s.db.R.QueryRow(`SELECT payload FROM outbox WHERE kind = ? AND recipient_email = ? ORDER BY id DESC LIMIT 1`,
+		account.KindEmailConfirmation, address).Scan(&raw); err != nil {
+		j.t.Fatalf("no confirmation email to %s: %v", address, err)
+	}
+	var p outbox.Payload
+	var m account.SignupMessage
+	if err := json.Unmarshal(raw, &p); err != nil || json.Unmarshal(p.Data, &m) != nil || m.Token == "" {
+		j.t.Fatalf("confirmation email to %s has no link", address)
+	}
+	return m.Token
+}
+
 // id parses a path segment captured by expectPath.
 func (j *journey) id(s string) int64 {
 	j.t.Helper()
@@ -310,7 +328,8 @@ func TestJourneyPractitioner(t *testing.T) {
 	if j.text("h1") != "Create an account" {
 		t.Fatalf("the demo's registration is not open: /register says %q (an admin can open it on /admin)", j.text("main"))
 	}
-	const email = "sam.journey@example.org"
+	// An address on the council's email domain: it joins the council once confirmed.
+	const email = "sam.journey@council.example.org"
 	j.fill("#name", "Sam Journey")
 	j.fill("#email", email)
 	j.fill("#job_title", "Family support worker")
@@ -318,6 +337,18 @@ func TestJourneyPractitioner(t *testing.T) {
 	j.fill("#password", "a walk in the park")
 	j.fill("#password_confirm", "a walk in the park")
 	j.follow(`main form[action="/register"] button`, `^Create account$`)
+	j.expectPath(`/register`)
+	j.expect("h1", `^Check your email$`)
+	// The link from the confirmation email, as the inbox would show it.
+	j.start("/register/confirm/" + j.confirmToken(email))
+	j.follow(`main form button[type="submit"]`, `^Confirm my email address$`)
+	j.expectPath(`/login`)
+	j.expect("main", `Your email address is confirmed`)
+	j.start("/sessions/" + session[1] + "/book")
+	j.expectPath(`/login`)
+	j.fill("#email", email)
+	j.fill("#password", "a walk in the park")
+	j.follow(`main form[action="/login"] button[type="submit"]`, `^Sign in$`)
 	j.expectPath(`/sessions/` + session[1] + `/book`)
 	j.expect(".header__user", `Signed in as Sam Journey`)
 	j.expect("h1", `^Book a place on Modern slavery`)
