@@ -205,3 +205,26 @@ func TestPasswordResetConfirmsTheAddress(t *testing.T) {
 		t.Error("the confirmation link still works after the reset confirmed the address")
 	}
 }
+
+// Signing in through single sign-on, whose provider verified the address, confirms a
+// self-registered account's address.
+func TestSingleSignOnConfirmsTheAddress(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	org := env.Org(t, "Council", account.SocialCare)
+	u := register(t, env, "sso.person@elsewhere.example", org.ID)
+	other := register(t, env, "other@elsewhere.example", org.ID)
+	if err := env.Accounts.RecordSSOSignIn(ctx, u.ID, account.SSOIdentity{Issuer: "https://idp.example", Subject: "s1", Email: "SSO.Person@elsewhere.example"}); err != nil {
+		t.Fatal(err)
+	}
+	// An identity whose address is not the account's confirms nothing.
+	if err := env.Accounts.RecordSSOSignIn(ctx, other.ID, account.SSOIdentity{Issuer: "https://idp.example", Subject: "s2", Email: "someone.else@elsewhere.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ = env.Accounts.User(ctx, u.ID); !u.EmailConfirmed {
+		t.Error("a provider-verified address is still unconfirmed")
+	}
+	if other, _ = env.Accounts.User(ctx, other.ID); other.EmailConfirmed {
+		t.Error("another address's identity confirmed the account")
+	}
+}

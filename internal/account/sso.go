@@ -52,7 +52,20 @@ func (s *Service) recordSSO(ctx context.Context, userID int64, id SSOIdentity, c
 				created_account = CASE WHEN sso_identities.user_id = excluded.user_id THEN sso_identities.created_account ELSE excluded.created_account END,
 				last_sign_in_at = excluded.last_sign_in_at`,
 			id.Issuer, id.Subject, userID, NormaliseEmail(id.Email), created, now, now)
-		return err
+		if err != nil {
+			return err
+		}
+		// The provider verified this address: it counts as confirmed, as the emailed
+		// confirmation link would make it (signup.go).
+		var same int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = ? AND email = ?`,
+			userID, NormaliseEmail(id.Email)).Scan(&same); err != nil {
+			return err
+		}
+		if same == 0 {
+			return nil
+		}
+		return confirmAddressTx(ctx, tx, userID, s.Now())
 	})
 }
 
