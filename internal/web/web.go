@@ -2,6 +2,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,7 +41,8 @@ type Handler struct {
 
 	render       *renderer
 	assets       assets
-	limiter      *loginLimiter
+	limiter      *account.SigninLimits
+	devices      *deviceCookies
 	resetLimiter *resetLimiter
 }
 
@@ -56,7 +58,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	h.render = r
 	h.assets = files
-	h.limiter = newLoginLimiter(h.Now)
+	if err := h.setUpSignin(context.Background()); err != nil {
+		return nil, err
+	}
 	h.resetLimiter = newResetLimiter(h.Now)
 	return &h, nil
 }
