@@ -209,7 +209,8 @@ const deviceKeySetting = "device_cookie_key"
 
 // DeviceCookieKey is the secret that signs device cookies: made at random on first start
 // and kept in the settings table, so it survives restarts, every server process shares it,
-// and it is never in the code. Deleting the setting ends every device cookie.
+// and it is never in the code. Deleting the setting ends every device cookie once the
+// servers restart.
 func (s *Service) DeviceCookieKey(ctx context.Context) ([]byte, error) {
 	read := func() ([]byte, error) {
 		var v string

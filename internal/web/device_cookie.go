@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -87,7 +88,7 @@ func (d *deviceCookies) issue(c *gin.Context, u *account.User) {
 	if len(others) < maxDeviceCookies {
 		return
 	}
-	slices.SortFunc(others, func(a, b held) int { return int(b.issued - a.issued) })
+	slices.SortFunc(others, func(a, b held) int { return cmp.Compare(b.issued, a.issued) }) // newest first
 	for _, o := range others[maxDeviceCookies-1:] {
 		d.set(c, o.name, "", -1)
 	}

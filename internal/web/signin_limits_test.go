@@ -381,3 +381,48 @@ func TestDeviceCookieSecureWhenTheBaseURLIsHTTPS(t *testing.T) {
 		t.Errorf("device cookie with an https base URL: Secure %v HttpOnly %v SameSite %v", ck.Secure, ck.HttpOnly, ck.SameSite)
 	}
 }
+
+// TestIPv6AddressesCountedPerSlash64: failures from many addresses in one /64 add up, as
+// one household or office holds a whole /64; the next /64 is someone else.
+func TestIPv6AddressesCountedPerSlash64(t *testing.T) {
+	r := newSigninRig(t, "")
+	r.user("ana@example.org")
+	for i := range 30 {
+		r.fail("2001:db8:7:7::"+strconv.FormatInt(int64(i+1), 16), "spray"+strconv.Itoa(i)+"@example.org")
+	}
+	if a := r.login(browser(), "2001:db8:7:7:ffff::1", "ana@example.org", testkit.Password); a.Status != http.StatusTooManyRequests {
+		t.Errorf("another address in the same /64 after 30 failures: %d, want 429", a.Status)
+	}
+	if a := r.login(browser(), "2001:db8:7:8::1", "ana@example.org", testkit.Password); a.Status != http.StatusSeeOther {
+		t.Errorf("an address in the next /64: %d, want 303", a.Status)
+	}
+}
+
+// TestSharedComputerKeepsTheNewestDeviceCookies: each account signed in on one browser has
+// its own device cookie, up to ten; the oldest goes first.
+func TestSharedComputerKeepsTheNewestDeviceCookies(t *testing.T) {
+	r := newSigninRig(t, "")
+	c := browser()
+	var names []string
+	for i := range 11 {
+		email := "nurse" + strconv.Itoa(i) + "@example.org"
+		r.user(email)
+		a := r.login(c, hospital, email, testkit.Password)
+		if a.Status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d: %d", i, a.Status)
+		}
+		names = append(names, deviceCookie(t, a.Cookies).Name)
+		r.env.Clock.Advance(time.Minute)
+	}
+	u, _ := url.Parse(r.url + "/login")
+	held := map[string]bool{}
+	for _, ck := range c.Jar.Cookies(u) {
+		if strings.HasPrefix(ck.Name, "th_device_") {
+			held[ck.Name] = true
+		}
+	}
+	if len(held) != 10 || held[names[0]] || !held[names[1]] || !held[names[10]] {
+		t.Errorf("the browser holds %d device cookies (first %v, second %v, newest %v); want the newest ten",
+			len(held), held[names[0]], held[names[1]], held[names[10]])
+	}
+}
