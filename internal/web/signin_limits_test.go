@@ -74,7 +74,8 @@ func (r *signinRig) user(email string) *account.User {
 	return r.env.User(r.t, email, r.org.ID, account.Practitioner)
 }
 
-func browser() *http.Client {
+// anyBrowser is a new browser with an empty cookie jar that does not follow redirects.
+func anyBrowser() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
@@ -119,7 +120,7 @@ func (r *signinRig) login(c *http.Client, from, email, password string) attempt 
 func (r *signinRig) fail(from, email string) {
 	r.t.Helper()
 	for range 100 {
-		a := r.login(browser(), from, email, "not the password")
+		a := r.login(anyBrowser(), from, email, "not the password")
 		switch a.Status {
 		case http.StatusUnauthorized:
 			return
@@ -135,7 +136,7 @@ func (r *signinRig) fail(from, email string) {
 // knownBrowser signs in once from `from`, as the owner, so the browser holds a device cookie.
 func (r *signinRig) knownBrowser(from, email string) *http.Client {
 	r.t.Helper()
-	c := browser()
+	c := anyBrowser()
 	if a := r.login(c, from, email, testkit.Password); a.Status != http.StatusSeeOther {
 		r.t.Fatalf("first sign-in as %s: %d", email, a.Status)
 	}
@@ -164,7 +165,7 @@ func TestFiftyFailuresFromASharedAddressDoNotStopAColleaguesKnownDevice(t *testi
 	r.user("cara@example.org")
 	r.user("dev@example.org")
 
-	c := browser()
+	c := anyBrowser()
 	first := r.login(c, hospital, "cara@example.org", testkit.Password)
 	if first.Status != http.StatusSeeOther {
 		t.Fatalf("first sign-in: %d", first.Status)
@@ -189,17 +190,17 @@ func TestFiftyFailuresFromASharedAddressDoNotStopAColleaguesKnownDevice(t *testi
 	if a := r.login(c, hospital, "cara@example.org", testkit.Password); a.Status != http.StatusSeeOther {
 		t.Fatalf("the colleague on her known browser was held back: %d (Retry-After %d)", a.Status, a.RetryAfter)
 	}
-	unknown := r.login(browser(), hospital, "dev@example.org", testkit.Password)
+	unknown := r.login(anyBrowser(), hospital, "dev@example.org", testkit.Password)
 	if unknown.Status != http.StatusTooManyRequests {
 		t.Fatalf("an unknown browser at the same address after 50 failures: %d, want 429", unknown.Status)
 	}
 	mustContain(t, unknown.Body, "Too many attempts. Wait ")
-	if a := r.login(browser(), "198.51.100.20", "dev@example.org", testkit.Password); a.Status != http.StatusSeeOther {
+	if a := r.login(anyBrowser(), "198.51.100.20", "dev@example.org", testkit.Password); a.Status != http.StatusSeeOther {
 		t.Errorf("a browser at another address was held back: %d", a.Status)
 	}
 	// For a while, not for ever.
 	r.env.Clock.Advance(2 * time.Hour)
-	if a := r.login(browser(), hospital, "dev@example.org", testkit.Password); a.Status != http.StatusSeeOther {
+	if a := r.login(anyBrowser(), hospital, "dev@example.org", testkit.Password); a.Status != http.StatusSeeOther {
 		t.Errorf("two hours later, an unknown browser at the hospital: %d (Retry-After %d)", a.Status, a.RetryAfter)
 	}
 }
@@ -218,7 +219,7 @@ func TestOneAccountGuessedFromEightAddressesIsSlowed(t *testing.T) {
 	for i := range 40 {
 		from := addresses[i%len(addresses)]
 		for {
-			a := r.login(browser(), from, "mo@example.org", "guess "+strconv.Itoa(i))
+			a := r.login(anyBrowser(), from, "mo@example.org", "guess "+strconv.Itoa(i))
 			if a.Status == http.StatusUnauthorized {
 				break
 			}
@@ -249,7 +250,7 @@ func TestOneAccountGuessedFromEightAddressesIsSlowed(t *testing.T) {
 		t.Errorf("waits should start at a second or two and grow to 15 minutes: %v", waits)
 	}
 	// Still guessing: the next one waits too, and the owner still signs in at once.
-	if a := r.login(browser(), addresses[0], "mo@example.org", "one more guess"); a.Status != http.StatusTooManyRequests {
+	if a := r.login(anyBrowser(), addresses[0], "mo@example.org", "one more guess"); a.Status != http.StatusTooManyRequests {
 		t.Errorf("a 41st guess straight away: %d", a.Status)
 	}
 	if a := r.login(owner, "203.0.113.50", "mo@example.org", testkit.Password); a.Status != http.StatusSeeOther {
@@ -266,13 +267,13 @@ func TestSigninLimitsSurviveARestart(t *testing.T) {
 	for range 8 {
 		r.fail("203.0.113.9", "kim@example.org")
 	}
-	before := r.login(browser(), "198.51.100.8", "kim@example.org", testkit.Password)
+	before := r.login(anyBrowser(), "198.51.100.8", "kim@example.org", testkit.Password)
 	if before.Status != http.StatusTooManyRequests {
 		t.Fatalf("before the restart: %d, want 429", before.Status)
 	}
 
 	r.restart()
-	after := r.login(browser(), "198.51.100.8", "kim@example.org", testkit.Password)
+	after := r.login(anyBrowser(), "198.51.100.8", "kim@example.org", testkit.Password)
 	if after.Status != http.StatusTooManyRequests || after.RetryAfter != before.RetryAfter {
 		t.Fatalf("after a restart: %d Retry-After %d, want 429 Retry-After %d", after.Status, after.RetryAfter, before.RetryAfter)
 	}
@@ -288,9 +289,9 @@ func TestForgedOrOtherAccountDeviceCookieGivesNoTrust(t *testing.T) {
 	r := newSigninRig(t, "")
 	pat := r.user("pat@example.org")
 	r.user("mallory@example.org")
-	victimFirst := r.login(browser(), "198.51.100.1", "pat@example.org", testkit.Password)
+	victimFirst := r.login(anyBrowser(), "198.51.100.1", "pat@example.org", testkit.Password)
 	victim := deviceCookie(t, victimFirst.Cookies)
-	mallory := deviceCookie(t, r.login(browser(), "203.0.113.66", "mallory@example.org", testkit.Password).Cookies)
+	mallory := deviceCookie(t, r.login(anyBrowser(), "203.0.113.66", "mallory@example.org", testkit.Password).Cookies)
 	for range 6 {
 		r.fail("203.0.113.66", "pat@example.org")
 	}
@@ -298,7 +299,7 @@ func TestForgedOrOtherAccountDeviceCookieGivesNoTrust(t *testing.T) {
 	u, _ := url.Parse(r.url)
 	try := func(name, value string) attempt {
 		t.Helper()
-		c := browser()
+		c := anyBrowser()
 		c.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/login"}})
 		return r.login(c, "198.51.100.99", "pat@example.org", testkit.Password)
 	}
@@ -336,7 +337,7 @@ func TestForgedOrOtherAccountDeviceCookieGivesNoTrust(t *testing.T) {
 	for range 6 {
 		r.fail("203.0.113.66", "pat@example.org")
 	}
-	c := browser()
+	c := anyBrowser()
 	c.Jar.SetCookies(u, []*http.Cookie{{Name: victim.Name, Value: victim.Value, Path: "/login"}})
 	if a := r.login(c, "198.51.100.99", "pat@example.org", "a brand new passphrase"); a.Status != http.StatusTooManyRequests {
 		t.Errorf("a device cookie from before the password change: %d, want 429", a.Status)
@@ -358,7 +359,7 @@ func TestKnownDeviceFailuresCountOnlyAgainstThatDevice(t *testing.T) {
 	if a := r.login(known, "198.51.100.3", "lee@example.org", testkit.Password); a.Status != http.StatusTooManyRequests {
 		t.Fatalf("the known browser after five failures: %d, want 429", a.Status)
 	}
-	if a := r.login(browser(), "198.51.100.3", "lee@example.org", testkit.Password); a.Status != http.StatusSeeOther {
+	if a := r.login(anyBrowser(), "198.51.100.3", "lee@example.org", testkit.Password); a.Status != http.StatusSeeOther {
 		t.Fatalf("another browser at the same address: %d, want 303", a.Status)
 	}
 	r.env.Clock.Advance(2 * time.Second)
@@ -372,7 +373,7 @@ func TestKnownDeviceFailuresCountOnlyAgainstThatDevice(t *testing.T) {
 func TestDeviceCookieSecureWhenTheBaseURLIsHTTPS(t *testing.T) {
 	r := newSigninRig(t, "https://training.example.org")
 	r.user("sam@example.org")
-	a := r.login(browser(), "198.51.100.4", "sam@example.org", testkit.Password)
+	a := r.login(anyBrowser(), "198.51.100.4", "sam@example.org", testkit.Password)
 	if a.Status != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", a.Status)
 	}
@@ -390,10 +391,10 @@ func TestIPv6AddressesCountedPerSlash64(t *testing.T) {
 	for i := range 30 {
 		r.fail("2001:db8:7:7::"+strconv.FormatInt(int64(i+1), 16), "spray"+strconv.Itoa(i)+"@example.org")
 	}
-	if a := r.login(browser(), "2001:db8:7:7:ffff::1", "ana@example.org", testkit.Password); a.Status != http.StatusTooManyRequests {
+	if a := r.login(anyBrowser(), "2001:db8:7:7:ffff::1", "ana@example.org", testkit.Password); a.Status != http.StatusTooManyRequests {
 		t.Errorf("another address in the same /64 after 30 failures: %d, want 429", a.Status)
 	}
-	if a := r.login(browser(), "2001:db8:7:8::1", "ana@example.org", testkit.Password); a.Status != http.StatusSeeOther {
+	if a := r.login(anyBrowser(), "2001:db8:7:8::1", "ana@example.org", testkit.Password); a.Status != http.StatusSeeOther {
 		t.Errorf("an address in the next /64: %d, want 303", a.Status)
 	}
 }
@@ -402,7 +403,7 @@ func TestIPv6AddressesCountedPerSlash64(t *testing.T) {
 // its own device cookie, up to ten; the oldest goes first.
 func TestSharedComputerKeepsTheNewestDeviceCookies(t *testing.T) {
 	r := newSigninRig(t, "")
-	c := browser()
+	c := anyBrowser()
 	var names []string
 	for i := range 11 {
 		email := "nurse" + strconv.Itoa(i) + "@example.org"
