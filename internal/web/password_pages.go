@@ -127,7 +127,7 @@ func (h *Handler) reset(c *gin.Context) {
 	}
 	// Whoever proved they hold the mailbox may sign in at once, even if someone has been
 	// guessing at the old password.
-	h.limiter.forgive(account.NormaliseEmail(u.Email))
+	h.forgiveSignin(c, u.Email)
 	// Whoever was signed in on this browser is signed out, under a fresh session token.
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		h.fail(c, err)
@@ -216,18 +216,6 @@ func (l *resetLimiter) sweep(now time.Time) {
 			if len(recent(times, now)) == 0 {
 				delete(m, k)
 			}
-		}
-	}
-}
-
-// forgive clears an account's sign-in strikes after its password was reset through the
-// mailbox. The client address's strikes stay, as after a successful sign-in.
-func (l *loginLimiter) forgive(account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for key, a := range l.accounts {
-		if strings.HasPrefix(key, account+"\x00") {
-			a.fails, a.until, a.level = nil, time.Time{}, 0
 		}
 	}
 }

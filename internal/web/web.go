@@ -2,6 +2,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -43,7 +44,8 @@ type Handler struct {
 
 	render       *renderer
 	assets       assets
-	limiter      *loginLimiter
+	limiter      *account.SigninLimits
+	devices      *deviceCookies
 	resetLimiter *resetLimiter
 }
 
@@ -59,7 +61,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	h.render = r
 	h.assets = files
-	h.limiter = newLoginLimiter(h.Now)
+	if err := h.setUpSignin(context.Background()); err != nil {
+		return nil, err
+	}
 	h.resetLimiter = newResetLimiter(h.Now)
 	return &h, nil
 }
