@@ -44,6 +44,32 @@ func TestCheckPassword(t *testing.T) {
 	}
 }
 
+// TestDenyListShipsThousandsOfCommonPasswords: the embedded list is loaded, reaches deep
+// (entries near its end are refused too) and covers the short list it replaced.
+func TestDenyListShipsThousandsOfCommonPasswords(t *testing.T) {
+	const refused = "That password is too common: choose one that is harder to guess"
+	for _, p := range []string{
+		"12345678", "iloveyou", "1qaz2wsx", "Liverpool", // near the top
+		"happydays", "lost4815162342", "1patrick", // near the end of the 5,000
+		"Summer2026", "safeguarding1", "passwordpassword", // local additions
+		// everything the old built-in list held
+		"password1", "password12", "passw0rd", "qwerty123", "welcome1", "abc12345",
+		"letmein1", "00000000", "12341234", "87654321", "monkey123", "dragon123", "whatever",
+		"changeme", "admin123", "administrator", "liverpool1", "chelsea1", "arsenal1",
+		"michael1", "jennifer1", "charlie1", "11223344", "abcdefgh", "aaaaaaaa", "zaq12wsx",
+		"asdfghjk", "zxcvbnm1", "letmeinplease",
+	} {
+		if got := account.CheckPassword(p, ""); got != refused {
+			t.Errorf("%q: CheckPassword = %q, want it refused as common", p, got)
+		}
+	}
+	for _, p := range []string{"correct horse battery", "plum tree at the gate", "Kx7#qv2L9m"} {
+		if got := account.CheckPassword(p, ""); got != "" {
+			t.Errorf("%q refused: %q", p, got)
+		}
+	}
+}
+
 func TestHashAndVerify(t *testing.T) {
 	ctx := context.Background()
 	h := account.NewHasher(account.TestHashParams, 2)

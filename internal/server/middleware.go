@@ -15,8 +15,10 @@ const maxBodyBytes = 256 << 10
 // withSecurityHeaders applies the baseline headers to every response, including those
 // written outside Gin (the cross-site refusal, a busy session store), and caps request
 // bodies. Pages carry personal data, so nothing but static files (which say so
-// themselves) may be cached.
-func withSecurityHeaders(next http.Handler) http.Handler {
+// themselves) may be cached. When the site's base URL is https, every response also tells
+// browsers to use nothing but https for a year (HSTS); never when it is plain http, where
+// it would lock visitors out of a site without TLS.
+func withSecurityHeaders(next http.Handler, https bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
@@ -27,6 +29,9 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		h.Set("Cache-Control", "no-store") // static files set their own
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)

@@ -138,7 +138,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form was sent from another site, so it was refused. Go back, reload the page and try again.", http.StatusForbidden)
 	}))
-	handler := withSecurityHeaders(withHeadAsGet(withGzip(cop.Handler(sessions.LoadAndSave(e)))))
+	handler := withSecurityHeaders(withHeadAsGet(withGzip(cop.Handler(sessions.LoadAndSave(e)))), secure)
 	return &Server{Handler: handler, Engine: e, Policies: policies, Sessions: sessions}, nil
 }
 

@@ -2,11 +2,8 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,39 +62,23 @@ func (h *Handler) login(c *gin.Context) {
 		return
 	}
 
-	key, ip := account.NormaliseEmail(email), c.ClientIP()
-	if wait := h.limiter.begin(key, ip); wait > 0 {
-		h.tooManyAttempts(c, p, wait)
+	gate, ok := h.beginSignin(c, p, email) // limits, and whether this browser is known
+	if !ok {
 		return
 	}
 	u, err := h.Accounts.Authenticate(c.Request.Context(), email, password)
 	if err != nil {
-		if errors.Is(err, account.ErrBadCredentials) {
-			h.limiter.end(key, ip, false)
+		if errors.Is(err, account.ErrBadCredentials) { // stays counted as a failure
 			p.Problem = errBadLogin
 			h.page(c, errBadLogin.Status, "login", p)
 			return
 		}
-		h.limiter.release(key, ip)
+		gate.release(c)
 		h.fail(c, err)
 		return
 	}
-	h.limiter.end(key, ip, true)
+	gate.succeeded(c, u) // takes the attempt off the count and issues a device cookie
 	h.passwordAccepted(c, u, next)
-}
-
-// tooManyAttempts answers 429 with the sign-in page and how long to wait.
-func (h *Handler) tooManyAttempts(c *gin.Context, p Page, wait time.Duration) {
-	minutes := int((wait + time.Minute - 1) / time.Minute)
-	minutes = max(1, minutes)
-	c.Header("Retry-After", strconv.Itoa(minutes*60))
-	unit := "minutes"
-	if minutes == 1 {
-		unit = "minute"
-	}
-	p.Problem = problem.New(http.StatusTooManyRequests, "too_many_attempts",
-		fmt.Sprintf("Too many attempts. Wait %d %s and try again.", minutes, unit))
-	h.page(c, http.StatusTooManyRequests, "login", p)
 }
 
 // logout ends the sign-in session everywhere (it is stored server-side).

@@ -1,168 +1,114 @@
 package web
 
 import (
-	"sync"
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
-	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// Login throttling settings. Per account and client address: after accountThreshold
-// failures within window, each further attempt from that address must wait, starting at
-// firstWait and doubling up to maxWait, so guessing is slow but nobody is ever locked out
-// for good. The account is counted per address so that someone elsewhere typing wrong
-// passwords on purpose cannot lock its owner out. Per address: at most ipLimit failures
-// within window, whichever accounts they were for, which bounds spraying from one place.
-const (
-	accountThreshold = 5
-	ipLimit          = 50
-	window           = 15 * time.Minute
-	firstWait        = time.Minute
-	maxWait          = 15 * time.Minute
-	levelMemory      = 24 * time.Hour // how long repeated limiting keeps the wait long
-	sweepEvery       = 5 * time.Minute
-)
+// sweepEvery is how often the in-memory reset-link limiter forgets old keys.
+const sweepEvery = 5 * time.Minute
 
-// strikes is what the limiter remembers about one account or one address.
-type strikes struct {
-	fails    []time.Time // failures within window, oldest first
-	inflight int         // attempts being checked right now
-	level    int         // times this key was limited recently; doubles the wait
-	until    time.Time   // no attempt before this
-	last     time.Time   // latest failure
-}
-
-func (s *strikes) prune(now time.Time) {
-	i := 0
-	for i < len(s.fails) && now.Sub(s.fails[i]) >= window {
-		i++
+// setUpSignin prepares the sign-in limits (kept in the database) and device cookies (signed
+// with a key kept in the database settings, made on first start).
+func (h *Handler) setUpSignin(ctx context.Context) error {
+	key, err := h.Accounts.DeviceCookieKey(ctx)
+	if err != nil {
+		return fmt.Errorf("device cookie key: %w", err)
 	}
-	s.fails = s.fails[i:]
+	h.limiter = &account.SigninLimits{DB: h.Accounts.DB, Now: h.Now}
+	h.devices = &deviceCookies{key: key, now: h.Now,
+		secure: strings.HasPrefix(strings.ToLower(h.BaseURL), "https://")}
+	return nil
 }
 
-// loginLimiter slows password guessing per account (email) from each client address, and
-// per client address, in memory. Attempts reserve a slot before the password is checked, so a burst of
-// parallel requests cannot slip past the count.
-type loginLimiter struct {
-	now       clock.Clock
-	mu        sync.Mutex
-	accounts  map[string]*strikes // keyed by pairKey(account, address)
-	addresses map[string]*strikes
-	lastSweep time.Time
+// signinGate is one password attempt admitted by the limits.
+type signinGate struct {
+	h      *Handler
+	ticket account.SigninTicket
 }
 
-func newLoginLimiter(now clock.Clock) *loginLimiter {
-	return &loginLimiter{now: now, accounts: map[string]*strikes{}, addresses: map[string]*strikes{}}
-}
-
-// pairKey names one account as tried from one address.
-func pairKey(account, address string) string { return account + "\x00" + address }
-
-func get(m map[string]*strikes, key string) *strikes {
-	s, ok := m[key]
-	if !ok {
-		s = &strikes{}
-		m[key] = s
-	}
-	return s
-}
-
-// begin asks to check a password for account from address. It returns how long to wait
-// (zero: go ahead, and call end afterwards).
-func (l *loginLimiter) begin(account, address string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.sweep(now)
-	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
-	a.prune(now)
-	ip.prune(now)
-
-	var wait time.Duration
-	if now.Before(a.until) {
-		wait = a.until.Sub(now)
-	} else if a.inflight >= max(1, accountThreshold-len(a.fails)) {
-		wait = firstWait
-	}
-	if n := len(ip.fails); n+ip.inflight >= ipLimit {
-		w := firstWait
-		if n > 0 && n >= ipLimit {
-			w = ip.fails[n-ipLimit].Add(window).Sub(now)
+// beginSignin checks the limits for a password attempt at email: trusted (a valid device
+// cookie for that account) or not. It answers the request itself (429 with Retry-After, or
+// an error page) and returns false when the attempt may not go ahead. A wrong password
+// needs no further call: the attempt was counted as a failure up front.
+func (h *Handler) beginSignin(c *gin.Context, p Page, email string) (*signinGate, bool) {
+	ctx := c.Request.Context()
+	attempt := account.SigninAttempt{Email: email, Address: c.ClientIP()}
+	if value, ok := h.devices.present(c, email); ok {
+		u, err := h.Accounts.UserByEmail(ctx, email)
+		if err != nil && !isNotFound(err) {
+			h.fail(c, err)
+			return nil, false
 		}
-		wait = max(wait, w)
+		attempt.Device = h.devices.trusted(value, u)
+	}
+	ticket, wait, err := h.limiter.Begin(ctx, attempt)
+	if err != nil {
+		h.fail(c, err)
+		return nil, false
 	}
 	if wait > 0 {
-		return wait
+		h.tooManyAttempts(c, p, wait)
+		return nil, false
 	}
-	a.inflight++
-	ip.inflight++
-	return 0
+	return &signinGate{h: h, ticket: ticket}, true
 }
 
-// end records the outcome of an attempt that begin allowed.
-func (l *loginLimiter) end(account, address string, ok bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
-	a.inflight = max(0, a.inflight-1)
-	ip.inflight = max(0, ip.inflight-1)
-	if ok {
-		// The password was right: the account's strikes are forgiven. The address's are
-		// not, or one known account would reset the count for guessing at others.
-		delete(l.accounts, pairKey(account, address))
-		return
+// succeeded takes the attempt off the failure count and gives the browser a device
+// cookie for u.
+func (g *signinGate) succeeded(c *gin.Context, u *account.User) {
+	if err := g.h.limiter.Succeeded(c.Request.Context(), g.ticket); err != nil {
+		g.h.Log.Warn("sign-in limits: could not take back a successful attempt", "err", err)
 	}
-	a.prune(now)
-	ip.prune(now)
-	if now.Sub(a.last) >= levelMemory {
-		a.level = 0
-	}
-	a.fails = append(a.fails, now)
-	a.last = now
-	if len(a.fails) >= accountThreshold {
-		a.until = now.Add(waitFor(a.level))
-		a.level++
-	}
-	ip.fails = append(ip.fails, now)
-	ip.last = now
-	if len(ip.fails) > ipLimit { // keep memory bounded; only the newest ipLimit matter
-		ip.fails = ip.fails[len(ip.fails)-ipLimit:]
+	g.h.devices.issue(c, u)
+}
+
+// release counts an attempt that got no answer (the database was busy, say) neither way.
+func (g *signinGate) release(c *gin.Context) {
+	if err := g.h.limiter.Release(c.Request.Context(), g.ticket); err != nil {
+		g.h.Log.Warn("sign-in limits: could not release an attempt", "err", err)
 	}
 }
 
-// release gives back the slot of an attempt that ended without an answer (for example,
-// the database was busy), counting it neither way.
-func (l *loginLimiter) release(account, address string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	a, ip := get(l.accounts, pairKey(account, address)), get(l.addresses, address)
-	a.inflight = max(0, a.inflight-1)
-	ip.inflight = max(0, ip.inflight-1)
+// forgiveSignin clears an account's failures from unknown browsers after its owner reset
+// the password through the mailbox.
+func (h *Handler) forgiveSignin(c *gin.Context, email string) {
+	if err := h.limiter.Forgive(c.Request.Context(), email); err != nil {
+		h.Log.Warn("sign-in limits: could not forgive an account", "err", err)
+	}
 }
 
-// waitFor is firstWait doubled per level, at most maxWait.
-func waitFor(level int) time.Duration {
-	w := firstWait
-	for range min(level, 10) {
-		w *= 2
-	}
-	return min(w, maxWait)
-}
-
-// sweep forgets keys with nothing left to remember, so memory stays bounded.
-func (l *loginLimiter) sweep(now time.Time) {
-	if now.Sub(l.lastSweep) < sweepEvery {
-		return
-	}
-	l.lastSweep = now
-	for _, m := range []map[string]*strikes{l.accounts, l.addresses} {
-		for k, s := range m {
-			s.prune(now)
-			if s.inflight == 0 && len(s.fails) == 0 && !now.Before(s.until) &&
-				(s.level == 0 || now.Sub(s.last) >= levelMemory) {
-				delete(m, k)
-			}
+// waitWords says how long to wait in plain English: seconds under a minute, else minutes,
+// rounded up.
+func waitWords(wait time.Duration) (seconds int, words string) {
+	seconds = max(1, int((wait+time.Second-1)/time.Second))
+	if seconds < 60 {
+		if seconds == 1 {
+			return seconds, "1 second"
 		}
+		return seconds, strconv.Itoa(seconds) + " seconds"
 	}
+	minutes := (seconds + 59) / 60
+	if minutes == 1 {
+		return seconds, "1 minute"
+	}
+	return seconds, strconv.Itoa(minutes) + " minutes"
+}
+
+// tooManyAttempts answers 429 with the sign-in page and how long to wait.
+func (h *Handler) tooManyAttempts(c *gin.Context, p Page, wait time.Duration) {
+	seconds, words := waitWords(wait)
+	c.Header("Retry-After", strconv.Itoa(seconds))
+	p.Problem = problem.New(http.StatusTooManyRequests, "too_many_attempts",
+		fmt.Sprintf("Too many attempts. Wait %s and try again.", words))
+	h.page(c, http.StatusTooManyRequests, "login", p)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -116,7 +115,7 @@ func (h *Handler) reset(c *gin.Context) {
 	}
 	// Whoever proved they hold the mailbox may sign in at once, even if someone has been
 	// guessing at the old password.
-	h.limiter.forgive(account.NormaliseEmail(u.Email))
+	h.forgiveSignin(c, u.Email)
 	// Whoever was signed in on this browser is signed out, under a fresh session token.
 	if err := h.Sessions.RenewToken(ctx); err != nil {
 		h.fail(c, err)
@@ -138,15 +137,3 @@ func (h *Handler) resetProblem(c *gin.Context, err error) {
 
 // noReferrer keeps the reset link's secret out of Referer headers.
 func noReferrer(c *gin.Context) { c.Header("Referrer-Policy", "no-referrer") }
-
-// forgive clears an account's sign-in strikes after its password was reset through the
-// mailbox. The client address's strikes stay, as after a successful sign-in.
-func (l *loginLimiter) forgive(account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for key, a := range l.accounts {
-		if strings.HasPrefix(key, account+"\x00") {
-			a.fails, a.until, a.level = nil, time.Time{}, 0
-		}
-	}
-}

@@ -2,6 +2,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -43,7 +44,8 @@ type Handler struct {
 
 	render  *renderer
 	assets  assets
-	limiter *loginLimiter
+	limiter *account.SigninLimits
+	devices *deviceCookies
 }
 
 // New parses every page template up front, so a broken template stops start-up.
@@ -58,7 +60,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	h.render = r
 	h.assets = files
-	h.limiter = newLoginLimiter(h.Now)
+	if err := h.setUpSignin(context.Background()); err != nil {
+		return nil, err
+	}
 	return &h, nil
 }
 
