@@ -27,6 +27,10 @@ type mailSettings struct {
 	from      string
 	reminders string
 	digest    string // "on" or "off": the managers' weekly digest
+	// connections and timeout tune sending: messages at once, and the longest wait for
+	// any one step of an SMTP conversation.
+	connections int
+	timeout     time.Duration
 }
 
 // mailer is the outbox worker and the schedulers (reminders, approval holds, managers'
@@ -77,6 +81,9 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		if err != nil {
 			return nil, fmt.Errorf("TRAININGHUB_SMTP_URL: %w", err)
 		}
+		if s.timeout > 0 {
+			cfg.Timeout = s.timeout
+		}
 		sender = mail.NewSMTP(cfg)
 		log.Info("email", "smtp", cfg.String(), "from", from.String())
 	} else {
@@ -99,7 +106,8 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 	}
 	return &mailer{
 		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer,
-			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log}),
+			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
+			Connections: s.connections}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,
