@@ -113,7 +113,7 @@ func Classify(c *gin.Context, log *slog.Logger, err error) *problem.Error {
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", pub.Status, "err", err)
 	}
 	if pub.Status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", "1")
+		c.Header("Retry-After", pub.RetryAfterHeader())
 	}
 	return pub
 }
