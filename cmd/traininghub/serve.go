@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *siteName == "" {
 		*siteName = "Safeguarding Children Partnership training"
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log := newLogger(stderr)
 
 	db, err := openAndMigrate(ctx, *dbPath)
 	if err != nil {
