@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -125,4 +126,38 @@ func TestRequestLogAndReference(t *testing.T) {
 	if strings.Contains(logs.String(), testkit.Password) || strings.Contains(logs.String(), "p@example.org") {
 		t.Error("a password or email address reached the request log")
 	}
+}
+
+// TestSignInLeavesNoPlainSecret: after signing in through the real server, the session
+// cookie's value appears in no column of any table.
+func TestSignInLeavesNoPlainSecret(t *testing.T) {
+	s := servertest.New(t)
+	org := s.Org(t, "Avon and Somerset Police", account.Police)
+	s.User(t, "p@example.org", org.ID)
+	c := s.Browser(t)
+	s.SignIn(t, c, "p@example.org")
+	var cookie string
+	for _, ck := range c.Jar.Cookies(mustURL(t, s.URL)) {
+		if ck.Name == "th_session" {
+			cookie = ck.Value
+		}
+	}
+	if len(cookie) < 20 {
+		t.Fatalf("no session cookie after signing in: %q", cookie)
+	}
+	if resp, _ := get(t, c, s.URL+"/my/training"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed-in page: %d", resp.StatusCode)
+	}
+	if found := testkit.PlainTextSecrets(t, s.DB.R, cookie); len(found) > 0 {
+		t.Fatalf("the session token is stored in plain text in %v", found)
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
