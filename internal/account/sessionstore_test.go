@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,5 +41,26 @@ func TestSessionTokensAreStoredHashed(t *testing.T) {
 	}
 	if _, ok, _ := st.Find(token); ok {
 		t.Fatal("a deleted session was found")
+	}
+}
+
+// TestNamesAreNormalisedAndChecked: a name typed with combining accents is stored in NFC,
+// so it matches the same name typed with precomposed letters; a name with a direction
+// override is refused.
+func TestNamesAreNormalisedAndChecked(t *testing.T) {
+	env := testkit.New(t)
+	org := env.Org(t, "Avon and Somerset Police", account.Police)
+	u, err := env.Accounts.CreateUser(context.Background(), account.NewUser{Email: "sean@example.org",
+		Name: "Sea\u0301n O\u0301 Briain", OrganisationID: org.ID, Password: testkit.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Name != "Se\u00e1n \u00d3 Briain" {
+		t.Errorf("stored name %q, want NFC", u.Name)
+	}
+	_, err = env.Accounts.CreateUser(context.Background(), account.NewUser{Email: "ann@example.org",
+		Name: "Ann\u202egpj.exe", OrganisationID: org.ID, Password: testkit.Password})
+	if err == nil || !strings.Contains(err.Error(), "validation") {
+		t.Fatalf("a name with a right-to-left override: %v, want refused", err)
 	}
 }
