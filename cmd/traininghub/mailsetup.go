@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
@@ -105,7 +106,7 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, err
 	}
 	return &mailer{
-		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer,
+		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.ResetLinks{DB: db, Now: now},
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
 			Connections: s.connections}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},

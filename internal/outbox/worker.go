@@ -30,10 +30,19 @@ type Renderer interface {
 	Render(e Envelope) (mail.Message, error)
 }
 
+// LinkMinter makes the secret of an emailed link at the moment its email is sent, so
+// no secret waits in the queue in plain text: it stores a hash of a fresh secret for the
+// link and returns the secret, or an error when the link is no longer wanted (used,
+// expired, its account gone).
+type LinkMinter interface {
+	MintLink(ctx context.Context, kind Kind, linkID int64) (string, error)
+}
+
 // Config tunes the worker. Zero values take the defaults noted.
 type Config struct {
 	Sender      mail.Sender // nil: no mail server; messages are rendered and kept as not sent
 	Renderer    Renderer
+	Links       LinkMinter // mints reset and set-password links as they are sent
 	From        mail.Address
 	Host        string        // for Message-IDs: <outbox-ID@Host>
 	MaxAttempts int           // default 8
@@ -265,6 +274,19 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	env := Envelope{ID: d.id, Kind: d.kind, To: mail.Address{Name: d.name, Email: d.email}}
 	if err := json.Unmarshal([]byte(d.payload), &env.Payload); err != nil {
 		return w.finish(ctx, d, Failed, "", "", "unreadable payload: "+err.Error())
+	}
+	if r := env.Payload.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+		if w.cfg.Links == nil {
+			return w.finish(ctx, d, Failed, "", "", "could not make the link: no link minter is configured")
+		}
+		token, err := w.cfg.Links.MintLink(ctx, d.kind, r.LinkID)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, store.ErrBusy) {
+				return err // try again on the next pass
+			}
+			return w.finish(ctx, d, Failed, "", "", "Not sent: "+describe(err))
+		}
+		r.Token = token
 	}
 	msg, err := w.cfg.Renderer.Render(env)
 	if err != nil {
