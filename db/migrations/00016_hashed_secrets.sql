@@ -7,6 +7,13 @@
 -- remove them all. Everyone is signed out once and signs in again.
 DELETE FROM web_sessions;
 
+-- Calendar feed addresses are now shown once, when made, and only a hash of their secret
+-- is kept in users.calendar_token. The plain ones cannot be hashed into addresses anyone
+-- still has written down usefully, and they are readable by anyone with the database:
+-- clear them. Old feed addresses stop working; people make a new one from My training,
+-- which says so.
+UPDATE users SET calendar_token = NULL WHERE calendar_token IS NOT NULL;
+
 -- Password links are now minted when their email is sent: the outbox row carries the
 -- link's id (link_id), never its secret. Links queued or sent before this carried their
 -- secret in plain text in the outbox payload: expire every one still unused (people ask

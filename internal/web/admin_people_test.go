@@ -197,7 +197,7 @@ func TestAdminDisableEndsSessionsAndTokensAtOnce(t *testing.T) {
 	if s := api(); s != http.StatusOK {
 		t.Fatalf("token before: %d", s)
 	}
-	feed, err := f.Accounts.CalendarToken(ctx, f.Pract.ID)
+	feed, err := f.Accounts.ResetCalendarToken(ctx, f.Pract.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
