@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
@@ -27,6 +28,10 @@ type mailSettings struct {
 	from      string
 	reminders string
 	digest    string // "on" or "off": the managers' weekly digest
+	// connections and timeout tune sending: messages at once, and the longest wait for
+	// any one step of an SMTP conversation.
+	connections int
+	timeout     time.Duration
 }
 
 // mailer is the outbox worker and the schedulers (reminders, approval holds, managers'
@@ -77,6 +82,9 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		if err != nil {
 			return nil, fmt.Errorf("TRAININGHUB_SMTP_URL: %w", err)
 		}
+		if s.timeout > 0 {
+			cfg.Timeout = s.timeout
+		}
 		sender = mail.NewSMTP(cfg)
 		log.Info("email", "smtp", cfg.String(), "from", from.String())
 	} else {
@@ -98,8 +106,9 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, err
 	}
 	return &mailer{
-		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer,
-			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log}),
+		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.ResetLinks{DB: db, Now: now},
+			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
+			Connections: s.connections}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,

@@ -17,6 +17,9 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
 	"github.com/traininghub/traininghub/internal/ratelimit"
+
+	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -33,6 +36,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var ms mailSettings
 	fs.StringVar(&ms.smtpURL, "smtp-url", "", "mail server, smtp://user:pass@host:port; none: keep messages unsent")
 	fs.StringVar(&ms.smtpTLS, "smtp-tls", "mandatory", "STARTTLS policy: mandatory, opportunistic, none, or implicit (TLS on 465)")
+	fs.IntVar(&ms.connections, "smtp-connections", outbox.DefaultConnections, "how many messages are sent at once, each on its own connection")
+	fs.DurationVar(&ms.timeout, "smtp-timeout", mail.DefaultTimeout, "longest wait for the mail server to connect or answer any one command")
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
@@ -48,7 +53,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *siteName == "" {
 		*siteName = "Safeguarding Children Partnership training"
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log := newLogger(stderr)
 
 	db, err := openAndMigrate(ctx, *dbPath)
 	if err != nil {

@@ -3,8 +3,10 @@ package account
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -29,51 +31,35 @@ func wellFormedCalendarToken(token string) bool {
 	return err == nil
 }
 
-// CalendarToken returns the secret in the person's calendar feed address, making one the
-// first time it is asked for. It is kept in plain text because the person must be able
-// to see their feed address again; ResetCalendarToken replaces a leaked one.
-func (s *Service) CalendarToken(ctx context.Context, userID int64) (string, error) {
+// calendarTokenHash is what users.calendar_token holds: the feed address's secret is
+// shown once, when it is made, and only its SHA-256 is kept, so neither the database nor
+// a backup of it gives anyone a feed of someone's sessions.
+func calendarTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// HasCalendarFeed reports whether the person has made a calendar feed address (which
+// cannot be shown again: ResetCalendarToken makes a new one).
+func (s *Service) HasCalendarFeed(ctx context.Context, userID int64) (bool, error) {
 	var tok sql.NullString
 	err := s.DB.R.QueryRowContext(ctx, `SELECT calendar_token FROM users WHERE id = ?`, userID).Scan(&tok)
 	if err != nil {
-		return "", store.Classify(err)
+		return false, store.Classify(err)
 	}
-	if tok.Valid && tok.String != "" {
-		return tok.String, nil
-	}
-	fresh, err := newCalendarToken()
-	if err != nil {
-		return "", err
-	}
-	// Check again inside the write, so two first visits at once agree on one token.
-	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT calendar_token FROM users WHERE id = ?`, userID).Scan(&tok); err != nil {
-			return err
-		}
-		if tok.Valid && tok.String != "" {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET calendar_token = ? WHERE id = ?`, fresh, userID); err != nil {
-			return err
-		}
-		tok = sql.NullString{String: fresh, Valid: true}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return tok.String, nil
+	return tok.Valid && tok.String != "", nil
 }
 
-// ResetCalendarToken gives the person a new feed address; the old one stops working at
-// once, for when an address has been shared or leaked.
+// ResetCalendarToken gives the person a new feed address (their first, or a replacement
+// for one lost, shared or leaked; the old one stops working at once) and returns its
+// secret, to be shown this once: only its hash is kept.
 func (s *Service) ResetCalendarToken(ctx context.Context, userID int64) (string, error) {
 	fresh, err := newCalendarToken()
 	if err != nil {
 		return "", err
 	}
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET calendar_token = ? WHERE id = ?`, fresh, userID)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET calendar_token = ? WHERE id = ?`, calendarTokenHash(fresh), userID)
 		if err != nil {
 			return err
 		}
@@ -96,5 +82,5 @@ func (s *Service) UserByCalendarToken(ctx context.Context, token string) (*User,
 	}
 	return scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userColumns+`
 		FROM users u JOIN organisations o ON o.id = u.organisation_id
-		WHERE u.calendar_token = ? AND u.active = 1`, token))
+		WHERE u.calendar_token = ? AND u.active = 1`, calendarTokenHash(token)))
 }

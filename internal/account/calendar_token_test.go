@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/traininghub/traininghub/internal/store"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 func TestCalendarToken(t *testing.T) {
@@ -18,30 +18,22 @@ func TestCalendarToken(t *testing.T) {
 		t.Fatalf("a new account already has a calendar token: %v %v", null, err)
 	}
 
-	// Made on first use, by whichever of several first requests gets there.
-	tokens := make([]string, 8)
-	var wg sync.WaitGroup
-	for i := range tokens {
-		wg.Go(func() {
-			tok, err := env.Accounts.CalendarToken(ctx, pat.ID)
-			if err != nil {
-				t.Error(err)
-			}
-			tokens[i] = tok
-		})
+	if has, err := env.Accounts.HasCalendarFeed(ctx, pat.ID); err != nil || has {
+		t.Fatalf("HasCalendarFeed before one was made = %v, %v", has, err)
 	}
-	wg.Wait()
-	tok := tokens[0]
-	for _, other := range tokens {
-		if other != tok {
-			t.Fatalf("first uses disagree: %v", tokens)
-		}
+	// Made when asked for, shown once, stored only as a hash.
+	tok, err := env.Accounts.ResetCalendarToken(ctx, pat.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if raw, err := base64.RawURLEncoding.DecodeString(tok); err != nil || len(raw) < 16 {
 		t.Fatalf("token %q is not 128+ random bits in base64url (%v)", tok, err)
 	}
-	if again, _ := env.Accounts.CalendarToken(ctx, pat.ID); again != tok {
-		t.Errorf("token changed on the second visit")
+	if has, err := env.Accounts.HasCalendarFeed(ctx, pat.ID); err != nil || !has {
+		t.Errorf("HasCalendarFeed after making one = %v, %v", has, err)
+	}
+	if found := testkit.PlainTextSecrets(t, env.DB.R, tok); len(found) > 0 {
+		t.Errorf("the calendar token is stored in plain text in %v", found)
 	}
 	if u, err := env.Accounts.UserByCalendarToken(ctx, tok); err != nil || u.ID != pat.ID {
 		t.Errorf("lookup: %v %v", u, err)
@@ -53,9 +45,6 @@ func TestCalendarToken(t *testing.T) {
 	}
 	if _, err := env.Accounts.UserByCalendarToken(ctx, tok); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("old token after reset: %v", err)
-	}
-	if now, _ := env.Accounts.CalendarToken(ctx, pat.ID); now != fresh {
-		t.Errorf("CalendarToken %q after reset to %q", now, fresh)
 	}
 	if u, err := env.Accounts.UserByCalendarToken(ctx, fresh); err != nil || u.ID != pat.ID {
 		t.Errorf("new token: %v %v", u, err)

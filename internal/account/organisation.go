@@ -72,7 +72,9 @@ var ErrOrgNameTaken = &problem.Error{Status: http.StatusConflict, Code: "organis
 
 // Check applies the organisation rules without saving, so a form can report every
 // mistake at once.
-func (o Organisation) Check() error { return validateOrg(strings.TrimSpace(o.Name), o.Type, o.Domains) }
+func (o Organisation) Check() error {
+	return validateOrg(problem.NormaliseName(o.Name), o.Type, o.Domains)
+}
 
 func validateOrg(name string, t OrgType, domains []string) error {
 	v := problem.Validation{}
@@ -80,7 +82,7 @@ func validateOrg(name string, t OrgType, domains []string) error {
 	if strings.TrimSpace(name) == "" {
 		v.Add("name", "Enter the organisation's name")
 	}
-	v.CheckLine("name", name, "Name", 200)
+	v.CheckName("name", name, "Name", 200)
 	if !validOrgType(t) {
 		v.Add("type", "Choose the type of organisation")
 	}
@@ -95,7 +97,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, name string, t OrgType
 // AddOrganisation adds an organisation with a unique name and its email domains, in one
 // transaction.
 func (s *Service) AddOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
-	o.Name = strings.TrimSpace(o.Name)
+	o.Name = problem.NormaliseName(o.Name)
 	if err := validateOrg(o.Name, o.Type, o.Domains); err != nil {
 		return Organisation{}, err
 	}
@@ -124,7 +126,7 @@ func insertOrg(ctx context.Context, tx *sql.Tx, name string, t OrgType, now stri
 // UpdateOrganisation renames or retypes an organisation and sets its email domains to
 // o.Domains.
 func (s *Service) UpdateOrganisation(ctx context.Context, o Organisation) error {
-	o.Name = strings.TrimSpace(o.Name)
+	o.Name = problem.NormaliseName(o.Name)
 	if err := validateOrg(o.Name, o.Type, o.Domains); err != nil {
 		return err
 	}

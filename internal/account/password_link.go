@@ -47,21 +47,17 @@ func SendPasswordLinkTx(ctx context.Context, tx *sql.Tx, userID int64, welcome b
 	if live >= maxLiveResets {
 		return ErrTooManyLinks
 	}
-	token, hash, err := newResetToken()
-	if err != nil {
-		return err
-	}
 	expires := now.Add(ResetLinkLifetime)
 	if welcome {
 		expires = now.Add(WelcomeLinkLifetime)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-		VALUES (?, ?, ?, ?)`, hash, userID, store.FormatTime(now), store.FormatTime(expires)); err != nil {
+	linkID, err := insertResetLink(ctx, tx, userID, now, expires)
+	if err != nil {
 		return err
 	}
 	_, err = outbox.EnqueueTx(ctx, tx, outbox.Row{
 		Kind: outbox.PasswordReset, UserID: userID, ToEmail: address, ToName: name,
-		Payload:   outbox.Payload{Reset: &outbox.ResetSnapshot{Name: name, Token: token, ExpiresAt: expires, Welcome: welcome}},
+		Payload:   outbox.Payload{Reset: &outbox.ResetSnapshot{Name: name, LinkID: linkID, ExpiresAt: expires, Welcome: welcome}},
 		ExpiresAt: expires,
 	}, now)
 	return err

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
@@ -115,17 +114,14 @@ var (
 // for the email check.
 func (p *Person) validate(ctx context.Context, q queryer, id int64) (problem.Validation, error) {
 	v := problem.Validation{}
-	p.Name = strings.TrimSpace(p.Name)
+	p.Name = problem.NormaliseName(p.Name)
 	p.Email = NormaliseEmail(p.Email)
 	p.JobTitle = strings.TrimSpace(p.JobTitle)
 	p.Team = strings.TrimSpace(p.Team)
-	switch {
-	case p.Name == "":
+	if p.Name == "" {
 		v.Add("name", "Enter the person's full name")
-	case utf8.RuneCountInString(p.Name) > 200:
-		v.Add("name", "Name must be 200 characters or fewer")
-	case hasControl(p.Name):
-		v.Add("name", "Name must be on one line, without line breaks or tabs")
+	} else {
+		v.CheckName("name", p.Name, "Name", 200)
 	}
 	switch {
 	case p.Email == "":

@@ -231,7 +231,7 @@ func TestDisableEndsSessionsTokensFeedAndLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed, err := env.Accounts.CalendarToken(ctx, pat.ID)
+	feed, err := env.Accounts.ResetCalendarToken(ctx, pat.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,14 +53,14 @@ func wellFormedResetToken(token string) bool {
 }
 
 // RequestPasswordReset emails a single-use link to the active account with this address,
-// if there is one. The link's secret is stored only as a SHA-256 hash; the plain secret
-// travels in the outbox row, written in the same transaction, so a link exists exactly
-// when its email is queued. Unknown and disabled addresses do the same work (a fresh
+// if there is one. The link's row and its email are written in the same transaction, so
+// a link exists exactly when its email is queued; its secret is made only when the email
+// is sent (ResetLinks.MintLink) and stored only as a SHA-256 hash. Unknown and disabled addresses do the same work (a fresh
 // secret and a write transaction that changes nothing) and return nil too, so neither
 // the answer nor its timing says whether an account exists.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
-	token, hash, err := newResetToken()
-	if err != nil {
+	// The same work whether or not the address is known (see above).
+	if _, _, err := newResetToken(); err != nil {
 		return err
 	}
 	email = NormaliseEmail(email)
@@ -85,13 +85,13 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		if live >= maxLiveResets {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-			VALUES (?, ?, ?, ?)`, hash, userID, store.FormatTime(now), store.FormatTime(expires)); err != nil {
+		linkID, err := insertResetLink(ctx, tx, userID, now, expires)
+		if err != nil {
 			return err
 		}
 		_, err = outbox.EnqueueTx(ctx, tx, outbox.Row{
 			Kind: outbox.PasswordReset, UserID: userID, ToEmail: address, ToName: name,
-			Payload:   outbox.Payload{Reset: &outbox.ResetSnapshot{Name: name, Token: token, ExpiresAt: expires}},
+			Payload:   outbox.Payload{Reset: &outbox.ResetSnapshot{Name: name, LinkID: linkID, ExpiresAt: expires}},
 			ExpiresAt: expires, // a link that no longer works is not worth sending
 		}, now)
 		return err

@@ -18,7 +18,13 @@ import (
 	"github.com/traininghub/traininghub/internal/testkit"
 )
 
-// resetEmails returns the reset snapshots queued for a user, oldest first.
+// minted remembers the secrets the tests minted per link id (ids are random, so one map
+// serves every test).
+var minted = map[int64]string{}
+
+// resetEmails returns the reset snapshots queued for a user, oldest first, each with the
+// secret its email would carry (minted the first time, as the worker does on sending);
+// a link already used or expired before then has no secret.
 func resetEmails(t *testing.T, env *testkit.Env, userID int64) []outbox.ResetSnapshot {
 	t.Helper()
 	rows, err := env.DB.R.Query(`SELECT payload, recipient_email, expires_at FROM outbox WHERE kind = ? AND user_id = ? ORDER BY id`,
@@ -39,6 +45,17 @@ func resetEmails(t *testing.T, env *testkit.Env, userID int64) []outbox.ResetSna
 		}
 		if expires != p.Reset.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z") {
 			t.Errorf("outbox row expires %s, link %v", expires, p.Reset.ExpiresAt)
+		}
+		if p.Reset.Token != "" || p.Reset.LinkID == 0 {
+			t.Fatalf("queued reset email holds a secret, or no link id: %s", raw)
+		}
+		// Mint the secret as the worker does when it sends the email (once per link, so
+		// a test can look at the emails again).
+		if tok, ok := minted[p.Reset.LinkID]; ok {
+			p.Reset.Token = tok
+		} else if tok, err := (account.ResetLinks{DB: env.DB, Now: env.Clock.Now}).MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID); err == nil {
+			minted[p.Reset.LinkID] = tok
+			p.Reset.Token = tok
 		}
 		out = append(out, *p.Reset)
 	}

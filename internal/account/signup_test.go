@@ -189,7 +189,11 @@ func TestPasswordResetConfirmsTheAddress(t *testing.T) {
 	if err := json.Unmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Accounts.ResetPassword(ctx, p.Reset.Token, "a new plum tree"); err != nil {
+	token, err := account.ResetLinks{DB: env.DB, Now: env.Clock.Now}.MintLink(ctx, outbox.PasswordReset, p.Reset.LinkID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Accounts.ResetPassword(ctx, token, "a new plum tree"); err != nil {
 		t.Fatal(err)
 	}
 	u, _ = env.Accounts.User(ctx, u.ID)

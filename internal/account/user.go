@@ -48,14 +48,12 @@ func hasControl(s string) bool { return strings.IndexFunc(s, unicode.IsControl) 
 func (n *NewUser) validate() error {
 	v := problem.Validation{}
 	n.Email = NormaliseEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
+	n.Name = problem.NormaliseName(n.Name)
 	n.JobTitle = strings.TrimSpace(n.JobTitle)
 	if n.Name == "" {
 		v.Add("name", "Enter your full name")
-	} else if utf8.RuneCountInString(n.Name) > 200 {
-		v.Add("name", "Name must be 200 characters or fewer")
-	} else if hasControl(n.Name) {
-		v.Add("name", "Name must be on one line, without line breaks or tabs")
+	} else {
+		v.CheckName("name", n.Name, "Name", 200)
 	}
 	if n.Email == "" {
 		v.Add("email", "Enter your work email address")

@@ -89,7 +89,7 @@ type errorDetail struct {
 
 func writeError(c *gin.Context, pe *problem.Error) {
 	if pe.Status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", "1")
+		c.Header("Retry-After", pe.RetryAfterHeader())
 	}
 	c.JSON(pe.Status, errorBody{Error: errorDetail{Code: pe.Code, Message: pe.Message, Fields: pe.Fields}})
 }

@@ -55,7 +55,9 @@ func TestBadInput(t *testing.T) {
 		{"course_id as text", "POST", "/api/v1/sessions", good(`,"course_id":"1"`), 422, "validation_failed", "course_id"},
 		{"trainer_ids as text", "POST", "/api/v1/sessions", good(`,"trainer_ids":"1,2"`), 422, "validation_failed", "trainer_ids"},
 		// Values the rules refuse.
-		{"null body", "POST", "/api/v1/sessions", `null`, 422, "validation_failed", "course_id"},
+		{"null body", "POST", "/api/v1/sessions", `null`, 400, "bad_request", ""},
+		{"start in 1999", "POST", "/api/v1/sessions", good(`,"starts_at":"1999-12-10T09:30:00Z"`), 422, "validation_failed", "starts_at"},
+		{"null body with space", "POST", sp + "/cancel", " \n null ", 400, "bad_request", ""},
 		{"no course", "POST", "/api/v1/sessions", `{"starts_at":"2026-12-10T09:30:00Z","ends_at":"2026-12-10T12:30:00Z","venue":"Bath","capacity":5}`, 422, "validation_failed", "course_id"},
 		{"unknown course", "POST", "/api/v1/sessions", good(`,"course_id":999999`), 422, "validation_failed", "course_id"},
 		{"negative capacity", "POST", "/api/v1/sessions", good(`,"capacity":-1`), 422, "validation_failed", "capacity"},

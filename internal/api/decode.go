@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,10 +30,18 @@ func badRequest(message string, fields map[string]string) *problem.Error {
 // leaves dst as it is. Wrong types are 422s naming the field; anything that is not JSON
 // is a 400.
 func decodeJSON(c *gin.Context, dst any, allowEmpty bool) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	// encoding/json reads null into a struct as "nothing to set", so a null body would
+	// pass for an empty object and its fields for missing ones: refuse it as not an object.
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); bytes.HasPrefix(trimmed, []byte("null")) {
+		return badRequest("Send the request as a JSON object in the body; null is not an object.", nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
+	err = dec.Decode(dst)
 	if err == nil {
 		// Exactly one value: trailing data is as suspect as a syntax error.
 		var extra json.RawMessage
@@ -112,13 +121,29 @@ func parseBodyTime(v problem.Validation, field string, s *string) time.Time {
 		v.Add(field, "Enter a date and time in RFC 3339 format, like 2027-03-04T09:30:00Z")
 		return time.Time{}
 	}
+	if !plausibleYear(t) {
+		v.Add(field, "Enter a date between the years 2000 and 2200")
+		return time.Time{}
+	}
 	return t.UTC()
+}
+
+// plausibleYear keeps dates to those the service can mean (the pages' date fields accept
+// the same years): a 1970 or year-0 date is a client's bug, not a plan.
+func plausibleYear(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 2000 && y <= 2200
 }
 
 // parseQueryTime reads a from/to query value: RFC 3339, or a bare date meaning midnight at
 // the start of that day in Europe/London. A "+" in an unencoded offset arrives as a
 // space, so that is read back as "+".
 func parseQueryTime(s string) (time.Time, bool) {
+	t, ok := parseQueryTimeAnyYear(s)
+	return t, ok && plausibleYear(t)
+}
+
+func parseQueryTimeAnyYear(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if t, err := time.ParseInLocation("2006-01-02", s, clock.London); err == nil {
 		return t.UTC(), true

@@ -59,6 +59,15 @@ func TestSessionValidation(t *testing.T) {
 		{"online with a very long link", func(in *course.SessionInput, _ time.Time) {
 			in.Online, in.OnlineURL = true, "https://example.org/"+strings.Repeat("a", 2000)
 		}, "online_url", "Enter the joining link as a full web address starting https://"},
+		{"in person with a javascript link", func(in *course.SessionInput, _ time.Time) {
+			in.Online, in.OnlineURL = false, "javascript:alert(1)"
+		}, "online_url", "Enter the joining link as a full web address starting https://"},
+		{"booking closes in 1999", func(in *course.SessionInput, _ time.Time) {
+			in.BookingClosesAt = time.Date(1999, 12, 31, 9, 0, 0, 0, time.UTC)
+		}, "booking_closes_at", "Enter a date for booking to close from the year 2000 on"},
+		{"cut-off in year 1", func(in *course.SessionInput, _ time.Time) {
+			in.CancelCutoffAt = time.Date(1, 1, 1, 9, 0, 1, 0, time.UTC)
+		}, "cancel_cutoff_at", "Enter a cancellation cut-off date from the year 2000 on"},
 		{"in person without venue", func(in *course.SessionInput, _ time.Time) { in.Venue = "" }, "venue", "Enter the venue, or choose online"},
 		{"in person with blank venue", func(in *course.SessionInput, _ time.Time) { in.Venue = "   " }, "venue", "Enter the venue, or choose online"},
 		{"venue too long", func(in *course.SessionInput, _ time.Time) { in.Venue = strings.Repeat("v", 501) }, "venue", "Venue must be 500 characters or fewer"},

@@ -59,6 +59,9 @@ func (in SessionInput) CheckFields() error {
 	v := problem.Validation{}
 	if !in.StartsAt.IsZero() && !in.EndsAt.IsZero() { // else the form's own errors say why
 		in.normalise()
+		if in.StartsAt.Before(earliestStart) || in.StartsAt.After(latestStart) {
+			v.Add("starts_at", "Enter a start date between the years 2000 and 2999")
+		}
 		in.checkTimes(v)
 	}
 	in.checkPlace(v)
@@ -98,24 +101,34 @@ func (in *SessionInput) checkTimes(v problem.Validation) {
 	} else if in.EndsAt.Sub(in.StartsAt) > 5*24*time.Hour {
 		v.Add("ends_at", "A session can last at most 5 days")
 	}
-	if in.BookingClosesAt.After(in.StartsAt) {
+	// The booking and cancellation deadlines come before the start, but not before 2000:
+	// a year-0 or 1970 date is a slip, and would open a session's cancellation for ever.
+	switch {
+	case in.BookingClosesAt.After(in.StartsAt):
 		v.Add("booking_closes_at", "Booking must close before the session starts")
+	case !in.BookingClosesAt.IsZero() && in.BookingClosesAt.Before(earliestStart):
+		v.Add("booking_closes_at", "Enter a date for booking to close from the year 2000 on")
 	}
-	if in.CancelCutoffAt.After(in.StartsAt) {
+	switch {
+	case in.CancelCutoffAt.After(in.StartsAt):
 		v.Add("cancel_cutoff_at", "The cancellation cut-off must be before the session starts")
+	case !in.CancelCutoffAt.IsZero() && in.CancelCutoffAt.Before(earliestStart):
+		v.Add("cancel_cutoff_at", "Enter a cancellation cut-off date from the year 2000 on")
 	}
 }
 
 // checkPlace records the rules about where the session happens and how many it takes.
 func (in *SessionInput) checkPlace(v problem.Validation) {
 	in.Venue, in.OnlineURL = strings.TrimSpace(in.Venue), strings.TrimSpace(in.OnlineURL)
-	if in.Online {
-		if in.OnlineURL == "" {
-			v.Add("online_url", "Enter the joining link for the online session")
-		} else if !validJoiningLink(in.OnlineURL) {
-			v.Add("online_url", "Enter the joining link as a full web address starting https://")
-		}
-	} else if in.Venue == "" {
+	switch {
+	case in.Online && in.OnlineURL == "":
+		v.Add("online_url", "Enter the joining link for the online session")
+	case in.OnlineURL != "" && !validJoiningLink(in.OnlineURL):
+		// Checked for in-person sessions too: the link is stored, and switching the
+		// session to online later would otherwise send an unchecked link to everyone.
+		v.Add("online_url", "Enter the joining link as a full web address starting https://")
+	}
+	if !in.Online && in.Venue == "" {
 		v.Add("venue", "Enter the venue, or choose online")
 	}
 	v.CheckLine("venue", in.Venue, "Venue", 500)

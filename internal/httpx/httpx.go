@@ -110,10 +110,11 @@ func ParamID(c *gin.Context, name string) (int64, error) {
 func Classify(c *gin.Context, log *slog.Logger, err error) *problem.Error {
 	pub, unexpected := problem.From(err)
 	if unexpected {
-		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", pub.Status, "err", err)
+		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", pub.Status,
+			"request_id", RequestID(c), "err", err)
 	}
 	if pub.Status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", "1")
+		c.Header("Retry-After", pub.RetryAfterHeader())
 	}
 	return pub
 }

@@ -38,8 +38,8 @@ type SMTPConfig struct {
 	TLS                TLSPolicy
 	// HeloName is sent with EHLO; empty sends "localhost", which some servers refuse.
 	HeloName string
-	// Timeout bounds each network step (connect and greeting, EHLO to AUTH, MAIL to the end
-	// of DATA); zero means DefaultTimeout.
+	// Timeout bounds each network step: the connection and the server's greeting, then
+	// each command and its reply, and each chunk of DATA; zero means DefaultTimeout.
 	Timeout time.Duration
 	// TLSConfig, when set, replaces the default (system roots, ServerName = Host).
 	TLSConfig *tls.Config
@@ -160,10 +160,27 @@ func NewSMTP(cfg SMTPConfig) *SMTP {
 
 func dialWithDeadline(network, address string, timeout time.Duration) (net.Conn, error) {
 	conn, err := net.DialTimeout(network, address, timeout)
-	if err == nil && timeout > 0 {
-		_ = conn.SetDeadline(time.Now().Add(timeout))
+	if err != nil || timeout <= 0 {
+		return conn, err
 	}
-	return conn, err
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	return &commandConn{Conn: conn, timeout: timeout}, nil
+}
+
+// commandConn gives every SMTP command its own Timeout. go-mail sets one deadline for all
+// of EHLO to AUTH and one for all of MAIL FROM to the end of DATA, so a slow but honest
+// server sending a large attachment could time out while a hung one is caught late.
+// Here each write (a command, or a chunk of DATA) restarts the clock for that write and
+// the reply that follows it. go-mail's own SetDeadline calls still apply until the next
+// write, so the wait for the greeting stays bounded too.
+type commandConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *commandConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Write(p)
 }
 
 // Send delivers m on a new connection. Cancellation of ctx is honoured before dialling,

@@ -112,9 +112,14 @@ func TestWaitlistAndPromotionMail(t *testing.T) {
 	r.book(t, sessionID, waiter)
 	drain(t, w)
 	msgs := smtp.WaitFor(2, 5*time.Second)
-	_, root := mailtest.ParseMessage(t, msgs[1].Data)
-	if root.Find("text/calendar") != nil || msgs[1].To[0] != "waiter@example.org" {
-		t.Fatalf("waiting-list note must go to the waiter without an invite; got %s to %v", root.Shape(), msgs[1].To)
+	// Mail to different people goes over several connections at once: find the waiter's.
+	note := msgs[1]
+	if note.To[0] != "waiter@example.org" {
+		note = msgs[0]
+	}
+	_, root := mailtest.ParseMessage(t, note.Data)
+	if root.Find("text/calendar") != nil || note.To[0] != "waiter@example.org" {
+		t.Fatalf("waiting-list note must go to the waiter without an invite; got %s to %v", root.Shape(), note.To)
 	}
 	if _, err := r.bookings.Cancel(context.Background(), booking.CancelRequest{BookingID: held.ID, ActorID: holder}); err != nil {
 		t.Fatal(err)

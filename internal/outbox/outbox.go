@@ -73,10 +73,13 @@ type BookingSnapshot struct {
 	Stamp            time.Time `json:"stamp"`                  // when the change happened (DTSTAMP)
 }
 
-// ResetSnapshot is a password reset link.
+// ResetSnapshot is a password reset link. The queued row holds LinkID, never the secret:
+// the worker has Config.Links mint a fresh secret as it sends, and only its hash is
+// stored. Token is filled in memory for the renderer.
 type ResetSnapshot struct {
 	Name      string    `json:"name"`
-	Token     string    `json:"token"`
+	LinkID    int64     `json:"link_id,omitempty"`
+	Token     string    `json:"token,omitempty"`
 	ExpiresAt time.Time `json:"expires_at"`
 	// Welcome words the message for a new account an admin has just added: "set your
 	// password" rather than "reset" it. The link works the same way.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -28,10 +30,19 @@ type Renderer interface {
 	Render(e Envelope) (mail.Message, error)
 }
 
+// LinkMinter makes the secret of an emailed link at the moment its email is sent, so
+// no secret waits in the queue in plain text: it stores a hash of a fresh secret for the
+// link and returns the secret, or an error when the link is no longer wanted (used,
+// expired, its account gone).
+type LinkMinter interface {
+	MintLink(ctx context.Context, kind Kind, linkID int64) (string, error)
+}
+
 // Config tunes the worker. Zero values take the defaults noted.
 type Config struct {
 	Sender      mail.Sender // nil: no mail server; messages are rendered and kept as not sent
 	Renderer    Renderer
+	Links       LinkMinter // mints reset and set-password links as they are sent
 	From        mail.Address
 	Host        string        // for Message-IDs: <outbox-ID@Host>
 	MaxAttempts int           // default 8
@@ -39,6 +50,9 @@ type Config struct {
 	MaxDelay    time.Duration // default 1h
 	Poll        time.Duration // how often to look for due mail without a nudge; default 1s
 	SendTimeout time.Duration // default 60s
+	// Connections is how many messages are sent at once, each on its own connection, so
+	// one hung conversation does not hold up the rest; default 4.
+	Connections int
 	Now         clock.Clock
 	Log         *slog.Logger
 	// Jitter spreads retries so a recovering server is not hit by every message at once;
@@ -50,6 +64,9 @@ type Config struct {
 type Worker struct {
 	db  *store.DB
 	cfg Config
+
+	mu       sync.Mutex
+	inflight map[int64]bool // rows a connection is sending now; no other connection takes them
 }
 
 // NewWorker fills in defaults.
@@ -69,6 +86,9 @@ func NewWorker(db *store.DB, cfg Config) *Worker {
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 60 * time.Second
 	}
+	if cfg.Connections <= 0 {
+		cfg.Connections = DefaultConnections
+	}
 	if cfg.Now == nil {
 		cfg.Now = clock.System
 	}
@@ -81,30 +101,60 @@ func NewWorker(db *store.DB, cfg Config) *Worker {
 	if cfg.Host == "" {
 		cfg.Host = "traininghub.invalid"
 	}
-	return &Worker{db: db, cfg: cfg}
+	return &Worker{db: db, cfg: cfg, inflight: map[int64]bool{}}
 }
+
+// DefaultConnections is how many messages the worker sends at once unless told otherwise.
+const DefaultConnections = 4
 
 // MessageID is the stable Message-ID of outbox row id, so a resend after a crash is
 // recognisable as the same message.
 func (w *Worker) MessageID(id int64) string { return fmt.Sprintf("<outbox-%d@%s>", id, w.cfg.Host) }
 
-// Run sends due mail until ctx ends, waking at once after any committed write (a new
-// booking) and every Poll otherwise. A send in flight when ctx ends is finished first.
+// Run sends due mail until ctx ends over Connections connections at once, waking at once
+// after any committed write (a new booking) and every Poll otherwise. One hung connection
+// holds up only the message on it; the others keep taking the most urgent mail due. A send
+// in flight when ctx ends is finished first.
 func (w *Worker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range w.cfg.Connections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.lane(ctx)
+		}()
+	}
+	wg.Wait()
+}
+
+// lane is one sending connection's loop: take the most urgent message due, send it, repeat;
+// when nothing is due, wait for a nudge or the poll.
+func (w *Worker) lane(ctx context.Context) {
 	const nudgeCheck = 50 * time.Millisecond
-	lastGen := w.db.Generation()
+	lastGen := w.db.Generation() - 1 // look once at start
 	lastRun := time.Time{}
 	tick := time.NewTicker(nudgeCheck)
 	defer tick.Stop()
 	for {
 		if gen := w.db.Generation(); gen != lastGen || time.Since(lastRun) >= w.cfg.Poll {
 			lastGen, lastRun = gen, time.Now()
-			n, err := w.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.cfg.Log.Warn("outbox", "err", err)
-			}
-			if n == batchSize && ctx.Err() == nil {
-				continue // more may be waiting
+			for ctx.Err() == nil {
+				d, ok, err := w.claim(ctx)
+				if err != nil {
+					if ctx.Err() == nil {
+						w.cfg.Log.Warn("outbox", "err", err)
+					}
+					break
+				}
+				if !ok {
+					break
+				}
+				err = w.process(ctx, d)
+				w.release(d.id)
+				if err != nil && ctx.Err() == nil {
+					w.cfg.Log.Warn("outbox", "err", err)
+					break
+				}
 			}
 		}
 		select {
@@ -114,8 +164,6 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 	}
 }
-
-const batchSize = 100
 
 type due struct {
 	id        int64
@@ -128,45 +176,96 @@ type due struct {
 	hasExpiry bool
 }
 
-// RunOnce sends every message due now, oldest first, and returns how many it handled.
-func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	now := w.cfg.Now()
-	rows, err := w.db.R.QueryContext(ctx, `SELECT id, kind, recipient_email, recipient_name, payload, attempts,
-		COALESCE(expires_at, '') FROM outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?
-		ORDER BY id LIMIT ?`, store.FormatTime(now), batchSize)
+// claim picks the most urgent message due now that no other connection is sending:
+// account-security mail first, bulk mail last, oldest first within each.
+func (w *Worker) claim(ctx context.Context) (due, bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	busy := make([]any, 0, len(w.inflight)+2)
+	busy = append(busy, store.FormatTime(w.cfg.Now()))
+	marks := ""
+	for id := range w.inflight {
+		busy = append(busy, id)
+		marks += ",?"
+	}
+	// Within one recipient, due mail keeps its order (a booking's invite before its
+	// cancellation), as when one connection sent everything; only urgent mail overtakes.
+	q := `SELECT id, kind, recipient_email, recipient_name, payload, attempts, COALESCE(expires_at, '')
+		FROM outbox o WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?1`
+	if marks != "" {
+		q += ` AND id NOT IN (` + marks[1:] + `)`
+	}
+	q += ` AND (` + prioritySQL + ` = 0 OR NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.status IN ('queued', 'retrying') AND p.next_attempt_at <= ?1
+			AND p.id < o.id AND p.recipient_email = o.recipient_email))
+		ORDER BY ` + prioritySQL + `, id LIMIT 1`
+	var d due
+	var expires string
+	err := w.db.R.QueryRowContext(ctx, q, busy...).Scan(&d.id, &d.kind, &d.email, &d.name, &d.payload, &d.attempts, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return due{}, false, nil
+	}
 	if err != nil {
-		return 0, store.Classify(err)
+		return due{}, false, store.Classify(err)
 	}
-	var batch []due
-	for rows.Next() {
-		var d due
-		var expires string
-		if err := rows.Scan(&d.id, &d.kind, &d.email, &d.name, &d.payload, &d.attempts, &expires); err != nil {
-			rows.Close()
-			return 0, err
+	if expires != "" {
+		if d.expires.T, err = store.ParseTime(expires); err != nil {
+			return due{}, false, err
 		}
-		if expires != "" {
-			if d.expires.T, err = store.ParseTime(expires); err != nil {
-				rows.Close()
-				return 0, err
+		d.hasExpiry = true
+	}
+	w.inflight[d.id] = true
+	return d, true, nil
+}
+
+func (w *Worker) release(id int64) {
+	w.mu.Lock()
+	delete(w.inflight, id)
+	w.mu.Unlock()
+}
+
+// RunOnce sends every message due now, most urgent first, over Connections connections at
+// once, and returns how many it handled. The first failure to record an outcome is
+// returned.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		n        int
+		firstErr error
+	)
+	for range w.cfg.Connections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				d, ok, err := w.claim(ctx)
+				if err == nil && ok {
+					err = w.process(ctx, d)
+					w.release(d.id)
+					mu.Lock()
+					n++
+					mu.Unlock()
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+				if !ok {
+					return
+				}
 			}
-			d.hasExpiry = true
-		}
-		batch = append(batch, d)
+		}()
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
 	}
-	for i, d := range batch {
-		if ctx.Err() != nil {
-			return i, ctx.Err()
-		}
-		if err := w.process(ctx, d); err != nil {
-			return i, err
-		}
-	}
-	return len(batch), nil
+	return n, firstErr
 }
 
 // process renders and sends one message and records the outcome. Only a failure to
@@ -175,6 +274,19 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	env := Envelope{ID: d.id, Kind: d.kind, To: mail.Address{Name: d.name, Email: d.email}}
 	if err := json.Unmarshal([]byte(d.payload), &env.Payload); err != nil {
 		return w.finish(ctx, d, Failed, "", "", "unreadable payload: "+err.Error())
+	}
+	if r := env.Payload.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+		if w.cfg.Links == nil {
+			return w.finish(ctx, d, Failed, "", "", "could not make the link: no link minter is configured")
+		}
+		token, err := w.cfg.Links.MintLink(ctx, d.kind, r.LinkID)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, store.ErrBusy) {
+				return err // try again on the next pass
+			}
+			return w.finish(ctx, d, Failed, "", "", "Not sent: "+describe(err))
+		}
+		r.Token = token
 	}
 	msg, err := w.cfg.Renderer.Render(env)
 	if err != nil {

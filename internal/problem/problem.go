@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -20,7 +22,12 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, for a 503, is how many seconds to suggest waiting; zero means 1.
+	RetryAfter int
 }
+
+// RetryAfterHeader is the Retry-After value for a 503 answer.
+func (e *Error) RetryAfterHeader() string { return strconv.Itoa(max(1, e.RetryAfter)) }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
@@ -82,6 +89,27 @@ var NotFound = New(http.StatusNotFound, "not_found", "We could not find that.")
 // Busy is the public face of store.ErrBusy.
 var Busy = New(http.StatusServiceUnavailable, "busy", "The system is busy. Nothing was changed: please try again in a moment.")
 
+// Full is the public face of store.ErrFull: the disk is full. Nothing was saved, and
+// trying again later works once space is freed, with no restart.
+var Full = &Error{Status: http.StatusServiceUnavailable, Code: "storage_full", RetryAfter: 120,
+	Message: "The service cannot save anything at the moment because its storage is full. Nothing was changed: please try again later."}
+
+// fullReported is when a full disk was last reported as unexpected (Unix nanoseconds):
+// while the disk stays full every request fails the same way, and one log line a
+// minute says as much as thousands would.
+var fullReported atomic.Int64
+
+// fullReportEvery is how often a full disk is logged while it lasts.
+const fullReportEvery = time.Minute
+
+func reportFull(now time.Time) bool {
+	last := fullReported.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)) < fullReportEvery {
+		return false
+	}
+	return fullReported.CompareAndSwap(last, now.UnixNano())
+}
+
 // Internal hides everything else.
 var Internal = New(http.StatusInternalServerError, "internal", "Something went wrong on our side. Nothing was changed: please try again.")
 
@@ -95,6 +123,8 @@ func From(err error) (pub *Error, unexpected bool) {
 		return NotFound, false
 	case errors.Is(err, store.ErrBusy):
 		return Busy, true
+	case store.IsFull(err):
+		return Full, reportFull(time.Now())
 	default:
 		return Internal, true
 	}

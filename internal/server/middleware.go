@@ -4,8 +4,11 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/traininghub/traininghub/internal/httpx"
 )
 
 // maxBodyBytes caps every request body: no form here needs more, and Go would otherwise
@@ -53,5 +56,44 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 			}
 		}()
 		c.Next()
+	}
+}
+
+// requestLog gives every request a reference (the proxy's X-Request-Id when it is sane,
+// otherwise a random one), returns it in X-Request-Id, and writes one log line when the
+// request ends. The line names the route pattern (/sessions/:id), never the raw URL, so
+// tokens in paths or query strings (calendar feeds, reset links) stay out of the log.
+func requestLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		id := c.GetHeader(httpx.RequestIDHeader)
+		if !httpx.SaneRequestID(id) {
+			id = httpx.NewRequestID()
+		}
+		httpx.SetRequestID(c, id)
+		c.Header(httpx.RequestIDHeader, id)
+		c.Next()
+
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Writer.Status()
+		attrs := []slog.Attr{
+			slog.String("method", c.Request.Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Int("bytes", max(0, c.Writer.Size())),
+			slog.String("request_id", id),
+		}
+		if u := httpx.CurrentUser(c); u != nil {
+			attrs = append(attrs, slog.Int64("user_id", u.ID))
+		}
+		level := slog.LevelInfo
+		if status >= http.StatusInternalServerError {
+			level = slog.LevelWarn
+		}
+		log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
 }

@@ -92,7 +92,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(recovery(d.Log))
+	e.Use(requestLog(d.Log), recovery(d.Log))
 
 	policies := map[string]httpx.Policy{}
 	e.GET("/healthz", func(c *gin.Context) {

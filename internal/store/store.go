@@ -26,6 +26,10 @@ var ErrNotFound = errors.New("not found")
 // ErrBusy means SQLite stayed locked past the busy timeout; callers answer 503.
 var ErrBusy = errors.New("database busy")
 
+// ErrFull means the disk (or the database's size limit) is full, so nothing can be
+// saved; callers answer 503 and the service recovers by itself once space returns.
+var ErrFull = errors.New("database storage full")
+
 // DB pairs a single writer (SQLite allows one) with a pool of readers, so pages and
 // reports never queue behind bookings.
 type DB struct {
@@ -58,6 +62,9 @@ func Open(path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		if err := checkWritable(dir, path); err != nil {
+			return nil, err
 		}
 	}
 	params := url.Values{}
@@ -93,6 +100,30 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// checkWritable says plainly when the database cannot be written, rather than leaving
+// SQLite to fail later with "attempt to write a readonly database" or "unable to open
+// database file". SQLite needs to create the -wal and -shm files beside the database, so
+// the directory itself must be writable, not just the file.
+func checkWritable(dir, path string) error {
+	f, err := os.CreateTemp(dir, ".traininghub-write-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write to %s (the database directory; SQLite keeps its journal there too): %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("cannot write to %s (the database directory): %w", dir, err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("cannot write to %s (the database file): %w", path, err)
+		}
+		f.Close()
+	}
+	return nil
 }
 
 // FromPools wraps already-open writer and reader pools; Open is the usual way in.
@@ -194,7 +225,29 @@ func Classify(err error) error {
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
 		return fmt.Errorf("%w: %v", ErrBusy, err)
 	}
+	if IsFull(err) && !errors.Is(err, ErrFull) {
+		return fmt.Errorf("%w: %v", ErrFull, err)
+	}
 	return err
+}
+
+// IsFull reports whether err means the storage is full: SQLITE_FULL, or an I/O error
+// while writing or syncing (how a full disk often shows through the WAL), whether or not
+// Classify has seen it yet.
+func IsFull(err error) bool {
+	if errors.Is(err, ErrFull) {
+		return true
+	}
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.ExtendedCode {
+	case sqlite3.ErrIoErrWrite, sqlite3.ErrIoErrFsync, sqlite3.ErrIoErrDirFsync, sqlite3.ErrIoErrTruncate,
+		sqlite3.ErrIoErrSHMSize:
+		return true
+	}
+	return se.Code == sqlite3.ErrFull
 }
 
 // IsConstraint reports whether err is a SQLite constraint violation (unique, check,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -422,5 +423,92 @@ func TestTimeFormat(t *testing.T) {
 	}
 	if err := st.Scan("garbage"); err == nil {
 		t.Error("Scan(garbage) succeeded")
+	}
+}
+
+// fill makes the database "full" the way a full disk does: SQLite refuses to grow the
+// file past max_page_count and answers SQLITE_FULL, a real SQLite error rather than a mock.
+// The writer pool holds one connection for ever, so the per-connection pragma sticks.
+func fill(t *testing.T, db *store.DB, full bool) {
+	t.Helper()
+	limit := 1 << 30
+	if full {
+		if err := db.W.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.W.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDiskFullIsErrFullAndRecovers(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	ctx := context.Background()
+	insert := func() error {
+		return db.Write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.Exec(`INSERT INTO notes (body) VALUES (?)`, string(make([]byte, 64<<10)))
+			return err
+		})
+	}
+	if err := db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, true)
+	err := insert()
+	if !errors.Is(err, store.ErrFull) || !store.IsFull(err) {
+		t.Fatalf("insert into a full database = %v, want ErrFull", err)
+	}
+	if err.Error() == store.ErrFull.Error() {
+		t.Errorf("ErrFull lost SQLite's words for the log: %v", err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("reads stop when the disk is full: %v", err)
+	}
+	fill(t, db, false) // space returns
+	if err := insert(); err != nil {
+		t.Fatalf("after space returned, insert = %v; the store must recover without a restart", err)
+	}
+}
+
+func TestIsFull(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{sqlite3.Error{Code: sqlite3.ErrFull}, true},
+		{fmt.Errorf("commit: %w", sqlite3.Error{Code: sqlite3.ErrIoErr, ExtendedCode: sqlite3.ErrIoErrWrite}), true},
+		{sqlite3.Error{Code: sqlite3.ErrIoErr, ExtendedCode: sqlite3.ErrIoErrFsync}, true},
+		{sqlite3.Error{Code: sqlite3.ErrIoErr, ExtendedCode: sqlite3.ErrIoErrRead}, false},
+		{sqlite3.Error{Code: sqlite3.ErrBusy}, false},
+		{errors.New("no space left on device"), false},
+		{nil, false},
+	} {
+		if got := store.IsFull(tc.err); got != tc.want {
+			t.Errorf("IsFull(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestOpenSaysWhenTheDirectoryIsNotWritable(t *testing.T) {
+	dir := t.TempDir()
+	ro := filepath.Join(dir, "ro")
+	if err := os.Mkdir(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		// root writes anywhere a mode allows nothing; /proc refuses even root.
+		ro = "/proc"
+	}
+	db, err := store.Open(filepath.Join(ro, "traininghub.db"))
+	if err == nil {
+		db.Close()
+		t.Fatal("Open in an unwritable directory succeeded")
+	}
+	if want := "cannot write to " + ro; !strings.Contains(err.Error(), want) {
+		t.Fatalf("Open = %q, want it to say %q", err, want)
 	}
 }

@@ -264,16 +264,11 @@ func TestApproveHeldPlaceFromTheList(t *testing.T) {
 	mustContain(t, f.feedFor(t, pat), "Exploitation")
 }
 
-// feedFor fetches the signed-in person's calendar feed.
+// feedFor fetches the signed-in person's calendar feed, making them an address.
 func (f *fixture) feedFor(t *testing.T, c *http.Client) string {
 	t.Helper()
-	my := f.get(t, c, "/my/training").Body
-	i := strings.Index(my, "/calendar/")
-	j := strings.Index(my[i:], ".ics")
-	if i < 0 || j < 0 {
-		t.Fatal("no feed link")
-	}
-	return f.get(t, f.Browser(t), my[i:i+j+4]).Body
+	link, _ := f.feedLink(t, c)
+	return f.get(t, f.Browser(t), strings.TrimPrefix(link, f.URL)).Body
 }
 
 // TestApprovalAccess: managers of another organisation and practitioners cannot see or

@@ -90,34 +90,51 @@ func (h *Handler) feedEvent(e booking.Entry, base string, now time.Time) calenda
 	return ev
 }
 
-// resetCalendarLink gives the person a new feed address, for when the old one was shared.
+// resetCalendarLink makes the person's feed address (their first, or a new one when the
+// old was lost or shared) and shows it this once: only a hash of its secret is kept, so
+// it cannot be shown again. The page answers the POST itself rather than redirecting,
+// so the secret never waits in the session store; responses are never cached.
 func (h *Handler) resetCalendarLink(c *gin.Context) {
-	if _, err := h.Accounts.ResetCalendarToken(c.Request.Context(), httpx.CurrentUser(c).ID); err != nil {
+	had, err := h.Accounts.HasCalendarFeed(c.Request.Context(), httpx.CurrentUser(c).ID)
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.redirect(c, "/my/training#calendar",
-		"You have a new calendar link. The old one has stopped working: add the new one to your calendar")
+	token, err := h.Accounts.ResetCalendarToken(c.Request.Context(), httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	links := h.calendarLinksWith(c, token)
+	links.Replaced = had
+	h.page(c, http.StatusOK, "calendar-feed", Page{Title: "Your calendar feed address", Data: links})
 }
 
 // calendarLinks are the ways to subscribe to a feed, as shown on "My training".
 type calendarLinks struct {
+	// HasFeed: the person has made a feed address, which cannot be shown again.
+	HasFeed bool
+	// Replaced: the address just made replaces an older one, which has stopped working.
+	Replaced bool
+
 	// Webcal opens the calendar app's subscribe dialogue. html/template would refuse the
 	// webcal: scheme; the address is built here from the site's base and a base64url token.
 	Webcal template.URL
 	Web    string // the same feed over http(s), to paste into web calendars
 }
 
-// calendarLinksFor returns the signed-in person's feed addresses, making their secret the
-// first time.
+// calendarLinksFor says whether the signed-in person has a feed address; the address
+// itself is shown only when it is made.
 func (h *Handler) calendarLinksFor(c *gin.Context) (calendarLinks, error) {
-	token, err := h.Accounts.CalendarToken(c.Request.Context(), httpx.CurrentUser(c).ID)
-	if err != nil {
-		return calendarLinks{}, err
-	}
+	has, err := h.Accounts.HasCalendarFeed(c.Request.Context(), httpx.CurrentUser(c).ID)
+	return calendarLinks{HasFeed: has}, err
+}
+
+// calendarLinksWith builds the feed addresses for a secret just made.
+func (h *Handler) calendarLinksWith(c *gin.Context, token string) calendarLinks {
 	web := h.siteBase(c) + "/calendar/" + token + ".ics"
 	_, rest, _ := strings.Cut(web, "://")
-	return calendarLinks{Webcal: template.URL("webcal://" + rest), Web: web}, nil
+	return calendarLinks{HasFeed: true, Webcal: template.URL("webcal://" + rest), Web: web}
 }
 
 // siteBase is the site's address without a trailing slash: the configured base URL, or

@@ -13,23 +13,35 @@ import (
 
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 var feedLinkRE = regexp.MustCompile(`value="(http://[^"]+/calendar/([A-Za-z0-9_-]+)\.ics)"`)
 
-// feedLink reads the person's feed address from "My training".
+// feedLink makes the person a feed address from "My training" and reads it from the page
+// that shows it, the only time it is shown.
 func (f *fixture) feedLink(t *testing.T, c *http.Client) (link, token string) {
 	t.Helper()
-	r := f.get(t, c, "/my/training")
+	my := f.get(t, c, "/my/training")
+	if my.Status != http.StatusOK {
+		t.Fatalf("my training: %d", my.Status)
+	}
+	mustContain(t, my.Body, "Add your training to your calendar", `action="/my/calendar/reset"`)
+	if feedLinkRE.MatchString(my.Body) {
+		t.Fatal("My training shows a feed address: it must be shown only when made")
+	}
+	r := f.post(t, c, "/my/calendar/reset", nil)
 	if r.Status != http.StatusOK {
-		t.Fatalf("my training: %d", r.Status)
+		t.Fatalf("make a feed address: %d", r.Status)
 	}
 	m := feedLinkRE.FindStringSubmatch(r.Body)
 	if m == nil {
-		t.Fatalf("no calendar link on My training:\n%.3000s", r.Body)
+		t.Fatalf("no calendar link on the new address page:\n%.3000s", r.Body)
 	}
-	mustContain(t, r.Body, "Add your training to your calendar", `href="webcal://`+strings.TrimPrefix(m[1], "http://")+`"`,
-		`action="/my/calendar/reset"`, "Get a new link — the old one will stop working")
+	mustContain(t, r.Body, `href="webcal://`+strings.TrimPrefix(m[1], "http://")+`"`, "This is the only time we show this address")
+	if found := testkit.PlainTextSecrets(t, f.DB.R, m[2]); len(found) > 0 {
+		t.Fatalf("the calendar token is stored in plain text in %v", found)
+	}
 	return m[1], m[2]
 }
 
@@ -217,20 +229,13 @@ func TestCalendarFeedLinkCanBeReplaced(t *testing.T) {
 	f := newFixture(t)
 	f.book(t, f.SessionID, f.Pract.ID)
 	c := f.signedIn(t, "pat@example.org")
+	mustContain(t, f.get(t, c, "/my/training").Body, "Make my calendar feed address")
 	old, oldToken := f.feedLink(t, c)
-	again, _ := f.feedLink(t, c)
-	if again != old {
-		t.Fatalf("the link changed between visits: %s then %s", old, again)
-	}
 	if resp, _ := fetchFeed(t, old); resp.StatusCode != http.StatusOK {
 		t.Fatalf("feed: %d", resp.StatusCode)
 	}
+	mustContain(t, f.get(t, c, "/my/training").Body, "You have a calendar feed address", "Get a new address — the old one will stop working")
 
-	r := f.post(t, c, "/my/calendar/reset", nil)
-	if r.Status != http.StatusSeeOther || r.Location != "/my/training#calendar" {
-		t.Fatalf("reset: %d %q", r.Status, r.Location)
-	}
-	mustContain(t, f.follow(t, c, r).Body, "You have a new calendar link")
 	fresh, freshToken := f.feedLink(t, c)
 	if fresh == old || freshToken == oldToken || len(freshToken) < 22 {
 		t.Fatalf("new link %s (token %q) after %s", fresh, freshToken, old)

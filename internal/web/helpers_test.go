@@ -69,6 +69,8 @@ func do(t *testing.T, c *http.Client, req *http.Request) response {
 func (f *fixture) get(t *testing.T, c *http.Client, path string) response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, f.URL+path, nil)
+	// A fixed reference, so that two error pages can be compared byte for byte.
+	req.Header.Set("X-Request-Id", "web-test-request")
 	return do(t, c, req)
 }
 

@@ -43,10 +43,15 @@ func (f *fixture) latestResetToken(t *testing.T, userID int64) string {
 	if err := json.Unmarshal([]byte(raw), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Reset == nil || p.Reset.Token == "" {
-		t.Fatalf("reset email without a token: %s", raw)
+	if p.Reset == nil || p.Reset.LinkID == 0 || p.Reset.Token != "" {
+		t.Fatalf("reset email without a link id, or with a secret waiting in the queue: %s", raw)
 	}
-	return p.Reset.Token
+	// Mint the secret as the worker does when it sends the email.
+	token, err := account.ResetLinks{DB: f.DB, Now: f.Clock.Now}.MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID)
+	if err != nil {
+		t.Fatalf("mint link %d: %v", p.Reset.LinkID, err)
+	}
+	return token
 }
 
 // requestReset asks for a link through the service and returns its secret.

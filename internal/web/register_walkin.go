@@ -123,7 +123,7 @@ func (h *Handler) registerWalkIn(c *gin.Context) {
 func (h *Handler) walkInCheck(ctx context.Context, form map[string]string) (attendance.WalkIn, *account.User, error) {
 	v := problem.Validation{}
 	w := attendance.WalkIn{Email: account.NormaliseEmail(form["email"]),
-		Name: strings.TrimSpace(form["name"]), JobTitle: strings.TrimSpace(form["job_title"])}
+		Name: problem.NormaliseName(form["name"]), JobTitle: strings.TrimSpace(form["job_title"])}
 	var existing *account.User
 	switch {
 	case w.Email == "":
@@ -146,7 +146,7 @@ func (h *Handler) walkInCheck(ctx context.Context, form map[string]string) (atte
 	if w.Name == "" && required {
 		v.Add("name", "Enter their full name")
 	}
-	v.CheckLine("name", w.Name, "Name", 200)
+	v.CheckName("name", w.Name, "Name", 200)
 	switch o := strings.TrimSpace(form["organisation_id"]); {
 	case o == "" && required:
 		v.Add("organisation_id", "Choose their organisation")

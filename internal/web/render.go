@@ -162,7 +162,14 @@ func (h *Handler) errorPage(c *gin.Context, pe *problem.Error) {
 	case http.StatusInternalServerError:
 		title = "Sorry, there is a problem with the service"
 	}
-	h.page(c, pe.Status, "error", Page{Title: title, Data: pe})
+	h.page(c, pe.Status, "error", Page{Title: title, Data: errorView{Message: pe.Message, Reference: httpx.RequestID(c)}})
+}
+
+// errorView is what the error page shows: the public message, and the request's
+// reference, which is also in the log line, for anyone who contacts the training team.
+type errorView struct {
+	Message   string
+	Reference string
 }
 
 // fail renders any error as its public page.

@@ -63,6 +63,8 @@ type Server struct {
 	failCode int           // for failNext
 	reject   int           // answer every DATA with this code while non-zero
 	hang     chan struct{} // non-nil: MAIL FROM waits until it is closed
+	hangNext int           // the next hangNext MAIL FROMs wait on hangSome
+	hangSome chan struct{} // closed by Hang(false) or Close
 	changed  chan struct{} // closed and replaced whenever a message arrives
 	closed   chan struct{}
 }
@@ -193,6 +195,24 @@ func (s *Server) Hang(on bool) {
 		close(s.hang)
 		s.hang = nil
 	}
+	if !on {
+		s.hangNext = 0
+		if s.hangSome != nil {
+			close(s.hangSome)
+			s.hangSome = nil
+		}
+	}
+}
+
+// HangNext makes the next n MAIL FROM commands wait without answering (until Hang(false)
+// or Close) while every other conversation goes on normally: one stuck connection.
+func (s *Server) HangNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangNext = n
+	if s.hangSome == nil {
+		s.hangSome = make(chan struct{})
+	}
 }
 
 func smtpError(code int) *smtp.SMTPError {
@@ -238,6 +258,10 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	}
 	x.s.mu.Lock()
 	hang := x.s.hang
+	if hang == nil && x.s.hangNext > 0 {
+		x.s.hangNext--
+		hang = x.s.hangSome
+	}
 	x.s.mu.Unlock()
 	if hang != nil {
 		select {

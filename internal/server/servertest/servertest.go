@@ -33,13 +33,19 @@ type Server struct {
 // New starts a server whose clock is env.Clock.
 func New(t testing.TB) *Server {
 	t.Helper()
-	env := testkit.New(t)
-	bookings := booking.NewService(env.DB, env.Clock.Now)
-	att := attendance.NewService(env.DB, env.Accounts, env.Clock.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.Default()
 	}
+	return NewWithLog(t, log)
+}
+
+// NewWithLog starts a server that logs to log, for tests of what the log says.
+func NewWithLog(t testing.TB, log *slog.Logger) *Server {
+	t.Helper()
+	env := testkit.New(t)
+	bookings := booking.NewService(env.DB, env.Clock.Now)
+	att := attendance.NewService(env.DB, env.Accounts, env.Clock.Now)
 	app, err := server.New(server.Config{SiteName: "Test Partnership training"}, server.Deps{
 		DB: env.DB, Accounts: env.Accounts, Courses: env.Courses, Bookings: bookings, Attendance: att,
 		Now: env.Clock.Now, Log: log,

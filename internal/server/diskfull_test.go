@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/server/servertest"
+)
+
+// setFull makes the real database refuse to grow (SQLite answers SQLITE_FULL, as on a
+// full disk) or lets it grow again. The writer pool keeps its one connection, so the
+// per-connection limit holds until lifted.
+func setFull(t *testing.T, s *servertest.Server, full bool) {
+	t.Helper()
+	limit := 1 << 30
+	if full {
+		if _, err := s.DB.W.Exec(`CREATE TABLE IF NOT EXISTS ballast (b BLOB)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB.W.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DB.W.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
+		t.Fatal(err)
+	}
+	if full { // use up the free room left inside the file's pages
+		for _, size := range []int{64 << 10, 4 << 10, 512, 64, 1} {
+			for i := 0; i < 10000; i++ {
+				if _, err := s.DB.W.Exec(`INSERT INTO ballast VALUES (zeroblob(?))`, size); err != nil {
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestDiskFullIsA503AndRecovers: with the disk full a write through the API is a 503 with
+// Retry-After and a message that says what happened; pages that only read still work;
+// once space returns the same request succeeds without a restart.
+func TestDiskFullIsA503AndRecovers(t *testing.T) {
+	s := servertest.New(t)
+	org := s.Org(t, "Avon and Somerset Police", account.Police)
+	admin := s.User(t, "admin@example.org", org.ID, account.Admin)
+	token := s.Token(t, admin)
+	course := s.Course(t, "CSE awareness")
+	// Big enough that the insert needs a new page.
+	body := `{"course_id":` + strconv.FormatInt(course, 10) + `,"starts_at":"2026-12-20T09:30:00Z","ends_at":"2026-12-20T12:30:00Z","venue":"` +
+		strings.Repeat("Bath ", 40) + `","capacity":5}`
+	post := func() (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/api/v1/sessions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+
+	setFull(t, s, true)
+	// Rows still fit in the room left on the sessions table's own pages for a while.
+	resp, got := post()
+	for i := 0; i < 100 && resp.StatusCode == http.StatusCreated; i++ {
+		resp, got = post()
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "120" ||
+		!strings.Contains(got, `"storage_full"`) || !strings.Contains(got, "storage is full. Nothing was changed") {
+		t.Fatalf("write on a full disk: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), got)
+	}
+	if resp, got := post(); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("second write on a full disk: %d %s", resp.StatusCode, got)
+	}
+	if status, _ := servertest.Get(t, http.DefaultClient, s.URL+"/healthz"); status != http.StatusOK {
+		t.Errorf("/healthz = %d while only writes fail", status)
+	}
+	if status, _ := servertest.Get(t, http.DefaultClient, s.URL+"/courses"); status != http.StatusOK {
+		t.Errorf("the catalogue (a read) = %d on a full disk", status)
+	}
+
+	setFull(t, s, false)
+	s.Clock.Advance(time.Second)
+	if resp, got := post(); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("after space returned: %d %s", resp.StatusCode, got)
+	}
+}
