@@ -10,6 +10,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -82,13 +83,27 @@ func New(t testing.TB) *Env {
 	path := filepath.Join(t.TempDir(), "test.db")
 	db := DBAt(t, path)
 	clk := NewClock(Start)
+	accounts := account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4))
+	if _, err := accounts.UseSecretKey(context.Background(), SecretKey(t)); err != nil {
+		t.Fatalf("use the secret key: %v", err)
+	}
 	return &Env{
 		Path:     path,
 		DB:       db,
 		Clock:    clk,
-		Accounts: account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4)),
+		Accounts: accounts,
 		Courses:  course.NewService(db, clk.Now),
 	}
+}
+
+// SecretKey is the fixed secret key every Env uses, as a serve process uses its key file.
+func SecretKey(t testing.TB) *secretkey.Key {
+	t.Helper()
+	k, err := secretkey.New([]byte("traininghub test key, 32 bytes!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 // Org creates an organisation.
