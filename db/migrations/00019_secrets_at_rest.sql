@@ -23,12 +23,13 @@ UPDATE outbox SET payload = json_remove(CAST(payload AS TEXT), '$.data.token')
 UPDATE outbox SET payload = json_remove(CAST(payload AS TEXT), '$.data.token')
     WHERE kind = 'approval_requested' AND json_valid(CAST(payload AS TEXT));
 
--- Remembered-browser cookies are now signed with a key derived from the secret key file
--- (--secret-key-file), not one kept in the database, where whoever read it could forge a
--- cookie. Remove the old one: remembered browsers ask for a code once more.
+-- Remembered-browser cookies and sign-in device cookies are now signed with keys derived
+-- from the secret key file (--secret-key-file), not keys kept in the database, where
+-- whoever read them could forge a cookie. Remove the old keys: remembered browsers ask
+-- for a code once more, and known browsers count as unknown until their next sign-in.
 -- Two-factor secrets are encrypted with the same key file at start-up, by the program
 -- (account.Service.UseSecretKey), because SQL cannot: see docs/accounts.md.
-DELETE FROM settings WHERE key = 'two_factor_remember_key';
+DELETE FROM settings WHERE key IN ('two_factor_remember_key', 'device_cookie_key');
 
 -- +goose Down
 DROP INDEX email_confirmations_link;

@@ -11,8 +11,8 @@ import (
 )
 
 // ErrNoSecretKey means the service was started without a secret key, so two-factor
-// secrets can be neither stored nor read.
-var ErrNoSecretKey = errors.New("account: no secret key is configured, so two-factor sign-in cannot be used")
+// secrets can be neither stored nor read, and cookies cannot be signed.
+var ErrNoSecretKey = errors.New("account: no secret key is configured (--secret-key-file), so two-factor secrets and sign-in cookies cannot be used")
 
 // ErrWrongSecretKey means the key does not open what the database holds: it is not the
 // key the database's secrets were encrypted with.

@@ -83,17 +83,24 @@ func New(t testing.TB) *Env {
 	path := filepath.Join(t.TempDir(), "test.db")
 	db := DBAt(t, path)
 	clk := NewClock(Start)
-	accounts := account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4))
-	if _, err := accounts.UseSecretKey(context.Background(), SecretKey(t)); err != nil {
-		t.Fatalf("use the secret key: %v", err)
-	}
 	return &Env{
 		Path:     path,
 		DB:       db,
 		Clock:    clk,
-		Accounts: accounts,
+		Accounts: Accounts(t, db, clk.Now),
 		Courses:  course.NewService(db, clk.Now),
 	}
+}
+
+// Accounts is the account service over db with SecretKey, as a serve process starts it
+// (tests that restart the "process" build a second one over the same file).
+func Accounts(t testing.TB, db *store.DB, now func() time.Time) *account.Service {
+	t.Helper()
+	accounts := account.NewService(db, now, account.NewHasher(account.TestHashParams, 4))
+	if _, err := accounts.UseSecretKey(context.Background(), SecretKey(t)); err != nil {
+		t.Fatalf("use the secret key: %v", err)
+	}
+	return accounts
 }
 
 // SecretKey is the fixed secret key every Env uses, as a serve process uses its key file.

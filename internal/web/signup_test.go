@@ -424,7 +424,7 @@ func TestExistingAddressRegistrationIsIndistinguishable(t *testing.T) {
 func restart(t *testing.T, f *fixture) string {
 	t.Helper()
 	db := testkit.DBAt(t, f.Path)
-	accounts := account.NewService(db, f.Clock.Now, account.NewHasher(account.TestHashParams, 4))
+	accounts := testkit.Accounts(t, db, f.Clock.Now)
 	app, err := server.New(server.Config{SiteName: "Restarted"}, server.Deps{
 		DB: db, Accounts: accounts, Courses: course.NewService(db, f.Clock.Now), Bookings: booking.NewService(db, f.Clock.Now),
 		Attendance: attendance.NewService(db, accounts, f.Clock.Now), Now: f.Clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
