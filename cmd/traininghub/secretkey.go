@@ -44,7 +44,7 @@ func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath 
 			return err
 		}
 		if inUse {
-			return fmt.Errorf("the secret key file %s is missing, and the database %s holds two-factor secrets encrypted with a key. "+
+			return fmt.Errorf("the secret key file %s is missing, but the database %s was started with a secret key before: its two-factor secrets are encrypted with it. "+
 				"Put the key file kept with your backups there, or name it with --secret-key-file (TRAININGHUB_SECRET_KEY_FILE). "+
 				"If the key is lost for good, run `traininghub secret-key replace --db %s --secret-key-file %s`: "+
 				"it switches two-factor sign-in off for the accounts that use it, and they set it up again",
@@ -53,7 +53,7 @@ func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath 
 		if key, err = secretkey.Create(path); err != nil {
 			return err
 		}
-		log.Warn("created a new secret key file for two-factor secrets", "path", path, "advice", backupAdvice)
+		log.Warn("created a new secret key file: it encrypts two-factor secrets and signs sign-in cookies", "path", path, "advice", backupAdvice)
 	case err != nil:
 		return fmt.Errorf("read the secret key file (--secret-key-file): %w", err)
 	}
@@ -117,7 +117,14 @@ func secretKeyReplace(ctx context.Context, args []string, stdout io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "Created a new secret key file %s. %s\n", path, backupAdvice)
-	fmt.Fprintf(stdout, "Two-factor sign-in was switched off for %d accounts; they sign in with their password and set it up again:\n", len(emails))
+	switch len(emails) {
+	case 0:
+		fmt.Fprintln(stdout, "No account had two-factor sign-in on, so nobody is affected.")
+	case 1:
+		fmt.Fprintln(stdout, "Two-factor sign-in was switched off for 1 account; its owner signs in with their password and sets it up again:")
+	default:
+		fmt.Fprintf(stdout, "Two-factor sign-in was switched off for %d accounts; they sign in with their password and set it up again:\n", len(emails))
+	}
 	for _, e := range emails {
 		fmt.Fprintln(stdout, "  "+e)
 	}

@@ -80,7 +80,7 @@ func TestSecretKeyFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("secret-key replace: %v", err)
 	}
-	if !strings.Contains(out, "switched off for 1 accounts") || !strings.Contains(out, email) || !strings.Contains(out, "Moved the key file") {
+	if !strings.Contains(out, "switched off for 1 account;") || !strings.Contains(out, email) || !strings.Contains(out, "Moved the key file") {
 		t.Fatalf("secret-key replace said:\n%s", out)
 	}
 	s = startServeArgs(t, "--db", dbPath, "--secret-key-file", wrongPath)
