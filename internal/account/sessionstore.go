@@ -16,7 +16,8 @@ import (
 // disabling an account really ends them. Only a SHA-256 hash of each session token
 // reaches the web_sessions table: someone who reads the database, or a backup of it, holds
 // no cookie that signs them in. (The token has 256 random bits, so a plain hash is as good
-// as a slow one here.) Writes go through the store's writer like every other write.
+// as a slow one here.) Writes go through the store's writer like every other write, as
+// unseen ones: no cached page shows a session.
 // Expiry is judged in Go, by Now: scs sets each expiry from the system clock, so the
 // server leaves Now nil (the system clock) and only the store's own tests move it.
 type SessionStore struct {
@@ -56,7 +57,7 @@ func (s SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 
 // CommitCtx saves session data until expiry.
 func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	return s.DB.WriteUnseen(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (token, data, expiry) VALUES (?, ?, julianday(?))
 			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 			sessionKey(token), b, sessionTime(expiry))
@@ -66,7 +67,7 @@ func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, exp
 
 // DeleteCtx removes a session.
 func (s SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	return s.DB.WriteUnseen(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE token = ?`, sessionKey(token))
 		return err
 	})
@@ -89,7 +90,7 @@ func (s SessionStore) Delete(token string) error {
 
 // DeleteExpired clears old sessions; the server calls it now and then.
 func (s SessionStore) DeleteExpired(ctx context.Context) error {
-	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+	return s.DB.WriteUnseen(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE expiry < julianday(?)`, sessionTime(s.now()))
 		return err
 	})

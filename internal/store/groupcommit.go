@@ -42,6 +42,7 @@ const (
 type writeRequest struct {
 	ctx   context.Context
 	fn    func(tx *sql.Tx) error
+	quiet bool // changes nothing a cache or the mail worker watches: Generation stays
 	state atomic.Int32
 	done  chan error // buffered: the writer never blocks on an answer
 }
@@ -69,13 +70,24 @@ func newGroupWriter() *groupWriter {
 // panic in fn undoes only fn's changes. Write returns only after the commit that holds
 // fn's changes has returned, and if that commit fails every write in it gets the error.
 func (d *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.write(ctx, fn, false)
+}
+
+// WriteUnseen is Write for bookkeeping that no cached page shows and no worker waits for,
+// such as sign-in sessions: it commits the same way but leaves Generation alone, so a
+// signed-in visitor's every page view does not empty the catalogue's caches.
+func (d *DB) WriteUnseen(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.write(ctx, fn, true)
+}
+
+func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
 	select {
 	case <-d.writer.stop:
 		return errClosed
 	default:
 	}
 	d.writer.startOnce.Do(func() { go d.writeLoop() })
-	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	req := &writeRequest{ctx: ctx, fn: fn, quiet: quiet, done: make(chan error, 1)}
 	expired, stopTimer := d.queueDeadline(ctx)
 	defer stopTimer()
 
@@ -184,6 +196,7 @@ func (d *DB) commitGroup(first *writeRequest) {
 		return
 	}
 	var waiting []*writeRequest // ran cleanly; answered after the commit
+	seen := false               // some write in the group changes what Generation watches
 	next := first
 	for next != nil {
 		ok, broken := d.runInSavepoint(tx, next)
@@ -198,6 +211,7 @@ func (d *DB) commitGroup(first *writeRequest) {
 		}
 		if ok {
 			waiting = append(waiting, next)
+			seen = seen || !next.quiet
 		}
 		next = nil
 		if len(waiting) < maxGroupWrites && time.Since(started) < maxGroupTime {
@@ -209,7 +223,7 @@ func (d *DB) commitGroup(first *writeRequest) {
 		return
 	}
 	err = Classify(tx.Commit())
-	if err == nil {
+	if err == nil && seen {
 		d.generation.Add(1)
 	}
 	for _, w := range waiting {

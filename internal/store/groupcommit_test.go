@@ -262,3 +262,33 @@ func TestWriteAfterCloseIsRefused(t *testing.T) {
 		t.Errorf("Write after Close = %v, want errClosed", err)
 	}
 }
+
+// Bookkeeping written with WriteUnseen commits like any write but leaves Generation, which
+// caches and the mail worker watch, alone, even when it shares a commit with others.
+func TestWriteUnseenLeavesGenerationAlone(t *testing.T) {
+	db := groupDB(t)
+	before := db.Generation()
+	if err := db.WriteUnseen(context.Background(), insertKey("session")); err != nil {
+		t.Fatal(err)
+	}
+	if db.Generation() != before {
+		t.Errorf("an unseen write moved Generation from %d to %d", before, db.Generation())
+	}
+	release, held := holdWriter(t, db)
+	unseen := make(chan error, 1)
+	go func() { unseen <- db.WriteUnseen(context.Background(), insertKey("session2")) }()
+	waitQueued(t, db, 1)
+	release()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-unseen; err != nil {
+		t.Fatal(err)
+	}
+	if got := db.Generation() - before; got != 1 {
+		t.Errorf("Generation moved %d for a group holding one seen write, want 1", got)
+	}
+	if got := keys(t, db); !slices.Equal(got, []string{"0-holder", "session", "session2"}) {
+		t.Errorf("keys = %v", got)
+	}
+}
