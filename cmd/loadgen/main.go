@@ -197,12 +197,27 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 	}
 
+	body, encoding, err := pageBytes(ctx, base+"/courses")
+	if err != nil {
+		return err
+	}
+	bareBase, stopBare, err := startBareServer(body, encoding)
+	if err != nil {
+		return err
+	}
+	bare, err := loadCatalogue(ctx, bareBase, o)
+	stopBare()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "bare Gin handler, the same %d bytes (%s), %d clients: %.0f req/s; p50 %v, p99 %v (the HTTP ceiling)\n",
+		len(body), encoding, o.clients, bare.rate(), bare.p(50), bare.p(99))
 	cat, err := loadCatalogue(ctx, base, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "catalogue page GET /courses, %d clients: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v\n",
-		o.clients, cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99))
+	fmt.Fprintf(out, "catalogue page GET /courses, %d clients: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v; %.0f%% of the bare handler\n",
+		o.clients, cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99), 100*cat.rate()/bare.rate())
 	return nil
 }
 
