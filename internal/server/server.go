@@ -72,7 +72,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
 
 	sessions := scs.New()
-	sessions.Store = account.SessionStore{DB: d.DB}
+	sessions.Store = account.SessionStore{DB: d.DB} // scs sets expiry by the system clock, so the store judges it by the same
 	sessions.Lifetime = 12 * time.Hour
 	sessions.IdleTimeout = 2 * time.Hour
 	sessions.Cookie.Name = "th_session"

@@ -43,6 +43,7 @@ type Handler struct {
 	SSO *sso.Client
 
 	render  *renderer
+	pages   *pageCache // rendered pages shared by visitors who are not signed in
 	assets  assets
 	limiter *account.SigninLimits
 	devices *deviceCookies
@@ -59,6 +60,7 @@ func New(h Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.render = r
+	h.pages = &pageCache{}
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
 		return nil, err
