@@ -62,7 +62,8 @@ func (h *Handler) adminErase(c *gin.Context) {
 		h.formProblem(c, "admin-people-erase", p, err)
 		return
 	}
-	msg := done.Name + "'s record is erased."
+	// The flash waits in the admin's session row until shown, so it names no one.
+	msg := "The record is erased."
 	var parts []string
 	if done.BookingsCancelled > 0 {
 		parts = append(parts, plural(done.BookingsCancelled, "future booking cancelled", "future bookings cancelled"))
