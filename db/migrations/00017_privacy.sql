@@ -4,10 +4,8 @@
 ALTER TABLE users ADD COLUMN last_sign_in_at TEXT;
 UPDATE users SET last_sign_in_at = (SELECT max(s.last_sign_in_at) FROM sso_identities s WHERE s.user_id = users.id);
 
--- Sign-ins were not recorded before this upgrade, so nobody counts as inactive for
--- longer than the time since then.
-INSERT INTO settings (key, value) VALUES ('sign_ins_recorded_since', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    ON CONFLICT (key) DO NOTHING;
+-- Sign-ins were not recorded before this upgrade, so the retention job judges nobody
+-- inactive for longer than the time since it was applied (goose_db_version keeps when).
 
 -- One row per person erased: by an admin on request, or by the retention job
 -- (carried_out_by NULL).
@@ -46,5 +44,4 @@ ALTER TABLE outbox DROP COLUMN content_deleted_at;
 ALTER TABLE outbox DROP COLUMN recipient_count;
 ALTER TABLE certificates DROP COLUMN erased_at;
 DROP TABLE erasures;
-DELETE FROM settings WHERE key = 'sign_ins_recorded_since';
 ALTER TABLE users DROP COLUMN last_sign_in_at;

@@ -30,10 +30,9 @@ func (s *Service) SweepInactive(ctx context.Context) (int, error) {
 	cutoff := store.FormatTime(p.Before(now))
 	// Sign-ins were not recorded before the upgrade that added them: until a whole
 	// period has passed since, nobody is known to have stayed away for all of it.
-	var since string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'sign_ins_recorded_since'`).Scan(&since)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, store.Classify(err)
+	since, err := SignInsRecordedSince(ctx, s.DB)
+	if err != nil {
+		return 0, err
 	}
 	if since > cutoff {
 		return 0, nil
@@ -60,6 +59,18 @@ func (s *Service) SweepInactive(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// SignInsRecordedSince is when migration 00017 (which began recording sign-ins) was
+// applied, as a stored time; "" if it cannot be told.
+func SignInsRecordedSince(ctx context.Context, db *store.DB) (string, error) {
+	var since sql.NullString
+	err := db.R.QueryRowContext(ctx, `SELECT strftime('%Y-%m-%dT%H:%M:%SZ', tstamp) FROM goose_db_version
+		WHERE version_id = 17 AND is_applied = 1 ORDER BY id DESC LIMIT 1`).Scan(&since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return since.String, store.Classify(err)
 }
 
 // inactive lists accounts with no activity since cutoff and nothing booked after now.
