@@ -20,6 +20,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/mail"
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -44,6 +45,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
 	var oidc oidcSettings
 	oidc.register(fs)
+	retention := retentionFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -93,7 +95,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg},
+	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
+		Retention: retention},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err
@@ -106,6 +109,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
+	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()
