@@ -13,6 +13,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/account"
@@ -27,7 +29,9 @@ import (
 
 type options struct {
 	dir         string
-	clients     int
+	clients     int   // for the catalogue, and the booking phase when clientSet is empty
+	clientSet   []int // booking phases, one fresh database each
+	sync        store.Sync
 	users       int
 	sessions    int
 	catalogue   time.Duration
@@ -37,12 +41,23 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.dir, "dir", "", "directory for the database files (default: a new temporary directory)")
-	flag.IntVar(&o.clients, "clients", 64, "concurrent HTTP clients")
+	clients := flag.String("clients", "64", "concurrent HTTP clients; a list such as 1,8,64,256 runs the booking phase once for each")
+	syncSetting := flag.String("sync", string(store.SyncFull), "the server's --sync: full or normal")
 	flag.IntVar(&o.users, "users", 500, "practitioners who book")
 	flag.IntVar(&o.sessions, "sessions", 10, "sessions each practitioner books (bookings = users x sessions)")
 	flag.DurationVar(&o.catalogue, "catalogue", 10*time.Second, "how long to load the catalogue page")
 	flag.DurationVar(&o.maxDuration, "max", 5*time.Minute, "stop the booking phase after this long whatever happens")
 	flag.Parse()
+	var err error
+	if o.clientSet, err = parseClients(*clients); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: -clients:", err)
+		os.Exit(2)
+	}
+	o.clients = o.clientSet[len(o.clientSet)-1]
+	if o.sync, err = store.ParseSync(*syncSetting); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: -sync:", err)
+		os.Exit(2)
+	}
 	if err := run(context.Background(), o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
@@ -61,7 +76,7 @@ type fixture struct {
 }
 
 func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fixture, error) {
-	db, err := store.Open(path)
+	db, err := store.OpenSync(path, o.sync)
 	if err != nil {
 		return nil, err
 	}
@@ -133,45 +148,99 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		defer os.RemoveAll(d)
 		o.dir = d
 	}
-	fmt.Fprintf(out, "traininghub load run: %d clients, %d users x %d sessions = %d bookings\n\n",
-		o.clients, o.users, o.sessions, o.users*o.sessions)
+	fmt.Fprintf(out, "traininghub load run: server at synchronous=%s, %d users x %d sessions = %d bookings a phase\n\n",
+		o.sync, o.users, o.sessions, o.users*o.sessions)
 
+	// References measured in this run, on this machine, as it is loaded now.
+	naive := []struct {
+		label    string
+		sync     store.Sync
+		n, group int
+	}{
+		{"naive one-row transactions, synchronous=normal (the naive ceiling)", store.SyncNormal, 20000, 1},
+		{"naive one-row transactions, synchronous=full", store.SyncFull, 3000, 1},
+		{"naive rows at synchronous=full, 64 to a commit", store.SyncFull, 20000, 64},
+	}
+	var naiveCeiling float64
+	for i, n := range naive {
+		r, err := measureNaive(ctx, filepath.Join(o.dir, fmt.Sprintf("naive%d.db", i)), n.sync, n.n, n.group)
+		if err != nil {
+			return fmt.Errorf("%s: %w", n.label, err)
+		}
+		if i == 0 {
+			naiveCeiling = r.rate()
+		}
+		fmt.Fprintf(out, "%s: %d in %v = %.0f/s\n", n.label, r.ok, r.elapsed.Round(time.Millisecond), r.rate())
+	}
 	ceiling, err := measureCeiling(ctx, filepath.Join(o.dir, "ceiling.db"), o)
 	if err != nil {
 		return fmt.Errorf("ceiling: %w", err)
 	}
-	fmt.Fprintf(out, "bare SQLite booking transactions: %d in %v = %.0f/s (the ceiling)\n",
+	fmt.Fprintf(out, "booking engine, one booking after another, no HTTP: %d in %v = %.0f/s\n\n",
 		ceiling.ok, ceiling.elapsed.Round(time.Millisecond), ceiling.rate())
 
-	f, err := newFixture(ctx, filepath.Join(o.dir, "server.db"), o, true)
-	if err != nil {
-		return fmt.Errorf("fixture: %w", err)
+	var base string
+	for i, clients := range o.clientSet {
+		phase := o
+		phase.clients = clients
+		f, err := newFixture(ctx, filepath.Join(o.dir, fmt.Sprintf("server%d.db", i)), phase, true)
+		if err != nil {
+			return fmt.Errorf("fixture: %w", err)
+		}
+		defer f.db.Close()
+		b, stop, err := startServer(f)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		base = b
+		api, err := loadBookings(ctx, base, f, phase)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "API bookings, %d clients: %d ok (%d confirmed, %d waitlisted), %d busy (503), %d errors in %v = %.0f/s; p50 %v, p99 %v; %.0f%% of the naive ceiling\n",
+			clients, api.ok, api.confirmed, api.waitlisted, api.busy, api.errors, api.elapsed.Round(time.Millisecond), api.rate(),
+			api.p(50), api.p(99), 100*api.rate()/naiveCeiling)
+		if err := checkConsistency(ctx, f, api); err != nil {
+			return err
+		}
 	}
-	defer f.db.Close()
-	base, stop, err := startServer(f)
-	if err != nil {
-		return err
-	}
-	defer stop()
 
-	api, err := loadBookings(ctx, base, f, o)
+	body, encoding, err := pageBytes(ctx, base+"/courses")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "API bookings: %d ok (%d confirmed, %d waitlisted), %d busy (503), %d errors in %v = %.0f/s; p50 %v, p99 %v; %.0f%% of the ceiling\n",
-		api.ok, api.confirmed, api.waitlisted, api.busy, api.errors, api.elapsed.Round(time.Millisecond), api.rate(),
-		api.p(50), api.p(99), 100*api.rate()/ceiling.rate())
-	if err := checkConsistency(ctx, f, api); err != nil {
+	bareBase, stopBare, err := startBareServer(body, encoding)
+	if err != nil {
 		return err
 	}
-
+	bare, err := loadCatalogue(ctx, bareBase, o)
+	stopBare()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "bare Gin handler, the same %d bytes (%s), %d clients: %.0f req/s; p50 %v, p99 %v (the HTTP ceiling)\n",
+		len(body), encoding, o.clients, bare.rate(), bare.p(50), bare.p(99))
 	cat, err := loadCatalogue(ctx, base, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "catalogue page GET /courses: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v\n",
-		cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99))
+	fmt.Fprintf(out, "catalogue page GET /courses, %d clients: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v; %.0f%% of the bare handler\n",
+		o.clients, cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99), 100*cat.rate()/bare.rate())
 	return nil
+}
+
+// parseClients reads "64" or "1,8,64,256".
+func parseClients(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a number of clients", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func startServer(f *fixture) (string, func(), error) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/mail"
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -32,6 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	siteName := fs.String("site-name", "", "name shown in the header")
 	partnership := fs.String("partnership", "Safeguarding Children Partnership", "the partnership's name, printed on certificates")
 	demoData := fs.Bool("demo", false, "seed demo data into an empty database")
+	syncSetting := fs.String("sync", string(store.SyncFull), "full: every commit waits for the disk, so a booking answered as made survives a power cut; normal: faster alone, but a power cut can lose the last bookings")
 	proxies := fs.String("trusted-proxies", "", "comma-separated proxy addresses whose X-Forwarded-For is believed")
 	var ms mailSettings
 	fs.StringVar(&ms.smtpURL, "smtp-url", "", "mail server, smtp://user:pass@host:port; none: keep messages unsent")
@@ -44,6 +46,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keyFile := secretKeyFlag(fs)
 	var oidc oidcSettings
 	oidc.register(fs)
+	retention := retentionFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,7 +59,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := newLogger(stderr)
 
-	db, err := openAndMigrate(ctx, *dbPath)
+	sync, err := store.ParseSync(*syncSetting)
+	if err != nil {
+		return fmt.Errorf("--sync: %w", err)
+	}
+	db, err := openAndMigrateSync(ctx, *dbPath, sync)
 	if err != nil {
 		return err
 	}
@@ -92,7 +99,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg},
+	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
+		Retention: retention},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err
@@ -105,6 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
+	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()
@@ -126,8 +135,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// openAndMigrate opens the database for a command, waiting for the disk at every commit.
 func openAndMigrate(ctx context.Context, path string) (*store.DB, error) {
-	db, err := store.Open(path)
+	return openAndMigrateSync(ctx, path, store.SyncFull)
+}
+
+func openAndMigrateSync(ctx context.Context, path string, sync store.Sync) (*store.DB, error) {
+	db, err := store.OpenSync(path, sync)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +184,7 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := (account.SessionStore{DB: db}).DeleteExpired(); err != nil {
+			if err := (account.SessionStore{DB: db}).DeleteExpired(ctx); err != nil {
 				log.Warn("sweep sessions", "err", err)
 			}
 		}

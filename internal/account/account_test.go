@@ -468,9 +468,9 @@ func TestRegistrationSetting(t *testing.T) {
 
 func TestSessionStore(t *testing.T) {
 	env := testkit.New(t)
-	ss := account.SessionStore{DB: env.DB}
-	// The store uses the database's own clock (as scs expects), so real time here.
-	now := time.Now()
+	// Expiry is judged by the injected clock, so the test moves time on instead of waiting.
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	ss := account.SessionStore{DB: env.DB, Now: func() time.Time { return now }}
 
 	if _, found, err := ss.Find("missing"); err != nil || found {
 		t.Errorf("Find(missing) = %v, %v", found, err)
@@ -497,13 +497,13 @@ func TestSessionStore(t *testing.T) {
 		t.Errorf("expired session found = %v, %v", found, err)
 	}
 	// A session expiring in a moment is found now, and not once the moment passes.
-	if err := ss.Commit("tok-brief", []byte("brief"), time.Now().Add(1500*time.Millisecond)); err != nil {
+	if err := ss.Commit("tok-brief", []byte("brief"), now.Add(1500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	if _, found, _ := ss.Find("tok-brief"); !found {
 		t.Error("brief session not found before expiry")
 	}
-	time.Sleep(1600 * time.Millisecond)
+	now = now.Add(1600 * time.Millisecond)
 	if _, found, _ := ss.Find("tok-brief"); found {
 		t.Error("brief session still found after expiry")
 	}
@@ -515,7 +515,7 @@ func TestSessionStore(t *testing.T) {
 		t.Error("session with a non-UTC expiry not found")
 	}
 
-	if err := ss.DeleteExpired(); err != nil {
+	if err := ss.DeleteExpired(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var tokens []string

@@ -67,7 +67,7 @@ func TestSweepRemovesAccountsUnconfirmedForAWeek(t *testing.T) {
 	courseID := env.Course(t, "C")
 	sessionID := env.Session(t, courseID, 30*24*time.Hour, 5)
 	// A booking from before the rule (written directly) keeps its account.
-	if _, err := env.DB.W.Exec(`INSERT INTO bookings (session_id, user_id, status, created_at, updated_at) VALUES (?, ?, 'confirmed', ?, ?)`,
+	if _, err := env.DB.Exec(context.Background(), `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at) VALUES (?, ?, 'confirmed', ?, ?)`,
 		sessionID, kept.ID, "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"); err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (s *Service) UserByToken(ctx context.Context, token string) (*User, error) 
 		}
 	}
 	if last, err := store.ParseTime(lastUsed.String); !lastUsed.Valid || err != nil || now.Sub(last) >= tokenTouchEvery {
-		err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		err := s.DB.WriteUnseen(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, store.FormatTime(now), id)
 			return err
 		})

@@ -32,9 +32,11 @@ var ErrEmailTaken = &problem.Error{Status: http.StatusConflict, Code: "email_tak
 // NormaliseEmail trims and lower-cases an address so uniqueness ignores case.
 func NormaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// ValidEmail reports whether s looks like a single bare email address.
+// ValidEmail reports whether s looks like a single bare email address. The reserved
+// .invalid domain is refused: nothing there receives mail, and erased accounts are given
+// addresses in it (internal/privacy).
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \r\n\t<>\",;") {
+	if len(s) > 254 || strings.ContainsAny(s, " \r\n\t<>\",;") || strings.HasSuffix(s, ".invalid") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -43,11 +43,13 @@ type recordJSON struct {
 // certificateJSON is what anyone holding a code may learn: name, course and dates only.
 type certificateJSON struct {
 	Code        string  `json:"code"`
-	Status      string  `json:"status"` // valid, expired or revoked
+	Status      string  `json:"status"` // valid, expired, revoked or erased
 	Name        string  `json:"name"`
 	Course      string  `json:"course"`
 	CompletedOn string  `json:"completed_on"`
 	ExpiresOn   *string `json:"expires_on"`
+	// Message explains an erased record, which no longer verifies.
+	Message string `json:"message,omitempty"`
 }
 
 // londonDay is a London calendar date as YYYY-MM-DD; nil for the zero time.
@@ -113,6 +115,10 @@ func (h *Handler) getCertificate(c *gin.Context) {
 }
 
 func newCertificateJSON(k attendance.Certificate, now time.Time) certificateJSON {
-	return certificateJSON{Code: k.Code, Status: k.State(now), Name: k.PersonName, Course: k.CourseTitle,
+	out := certificateJSON{Code: k.Code, Status: k.State(now), Name: k.PersonName, Course: k.CourseTitle,
 		CompletedOn: *londonDay(k.CompletedOn), ExpiresOn: londonDay(k.ExpiresOn)}
+	if out.Status == "erased" {
+		out.Message = "The holder's record was erased, so this certificate no longer verifies."
+	}
+	return out
 }

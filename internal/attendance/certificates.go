@@ -30,14 +30,19 @@ type Certificate struct {
 	IssuedAt        time.Time
 	RevokedAt       time.Time
 	RevokeReason    string
+	// ErasedAt is when the holder's record was erased (internal/privacy); such a
+	// certificate no longer verifies and says why.
+	ErasedAt time.Time
 }
 
 // Revoked reports whether an admin withdrew the certificate.
 func (c Certificate) Revoked() bool { return !c.RevokedAt.IsZero() }
 
-// State is what the public verification page says: valid, expired or revoked.
+// State is what the public verification page says: valid, expired, revoked or erased.
 func (c Certificate) State(now time.Time) string {
 	switch {
+	case !c.ErasedAt.IsZero():
+		return "erased"
 	case c.Revoked():
 		return "revoked"
 	case !c.ExpiresOn.IsZero() && !now.Before(c.ExpiresOn):
@@ -55,14 +60,14 @@ func (c Certificate) Printable(partnership, verifyURL string) certificate.Certif
 
 const certificateColumns = `id, code, booking_id, user_id, course_id, session_id, person_name, organisation,
 	course_title, completed_on, duration_minutes, trainer, COALESCE(expires_on, ''), issued_at,
-	COALESCE(revoked_at, ''), revoke_reason`
+	COALESCE(revoked_at, ''), revoke_reason, COALESCE(erased_at, '')`
 
 func scanCertificate(row interface{ Scan(...any) error }) (Certificate, error) {
 	var c Certificate
-	var completed, expires, revoked string
+	var completed, expires, revoked, erased string
 	var issued store.Time
 	err := row.Scan(&c.ID, &c.Code, &c.BookingID, &c.UserID, &c.CourseID, &c.SessionID, &c.PersonName, &c.Organisation,
-		&c.CourseTitle, &completed, &c.DurationMinutes, &c.Trainer, &expires, &issued, &revoked, &c.RevokeReason)
+		&c.CourseTitle, &completed, &c.DurationMinutes, &c.Trainer, &expires, &issued, &revoked, &c.RevokeReason, &erased)
 	if err != nil {
 		return c, store.Classify(err)
 	}
@@ -76,7 +81,12 @@ func scanCertificate(row interface{ Scan(...any) error }) (Certificate, error) {
 		}
 	}
 	if revoked != "" {
-		c.RevokedAt, err = store.ParseTime(revoked)
+		if c.RevokedAt, err = store.ParseTime(revoked); err != nil {
+			return c, err
+		}
+	}
+	if erased != "" {
+		c.ErasedAt, err = store.ParseTime(erased)
 	}
 	return c, err
 }

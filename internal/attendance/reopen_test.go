@@ -321,7 +321,7 @@ func TestOneLiveCertificatePerBooking(t *testing.T) {
 	r.submit(t, sessionID)
 	c := r.liveCertificate(t, b.ID)
 	// The database itself refuses a second valid certificate for the booking.
-	_, err := r.DB.W.ExecContext(ctx, `INSERT INTO certificates (code, booking_id, user_id, course_id, session_id, person_name,
+	_, err := r.DB.Exec(ctx, `INSERT INTO certificates (code, booking_id, user_id, course_id, session_id, person_name,
 		organisation, course_title, completed_on, duration_minutes, issued_at) VALUES (?, ?, ?, ?, ?, 'x', 'x', 'x', '2026-12-02', 60, ?)`,
 		"00000-00000-00000-00000", b.ID, c.UserID, c.CourseID, c.SessionID, store.FormatTime(r.Clock.Now()))
 	if !store.IsConstraint(err) {

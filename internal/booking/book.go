@@ -82,28 +82,23 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	if err := sess.refuseBooking(now); err != nil {
 		return Result{}, err
 	}
-	var active bool
-	if err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, req.UserID).Scan(&active); err != nil || !active {
-		if err == nil || errors.Is(err, sql.ErrNoRows) {
-			return Result{}, ErrUserNotFound
-		}
+	var active, confirmedEmail bool
+	var membership account.Membership
+	err = tx.QueryRowContext(ctx, `SELECT active, email_confirmed, membership FROM users WHERE id = ?`, req.UserID).
+		Scan(&active, &confirmedEmail, &membership)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !active) {
+		return Result{}, ErrUserNotFound
+	}
+	if err != nil {
 		return Result{}, err
 	}
 	// Only a confirmed address that belongs to its organisation may hold a place.
-	if err := account.MayBookTx(ctx, tx, req.UserID); err != nil {
+	if err := account.BookingRefusal(confirmedEmail, membership); err != nil {
 		return Result{}, err
-	}
-	var live int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE session_id = ? AND user_id = ?
-		AND status IN ('confirmed', 'waitlisted')`, req.SessionID, req.UserID).Scan(&live); err != nil {
-		return Result{}, err
-	}
-	if live > 0 {
-		return Result{}, ErrAlreadyBooked
 	}
 	// Nobody jumps the queue: a free place goes to a newcomer only when nobody waits.
 	status, reason := Confirmed, ReasonBooked
-	if sess.confirmed >= sess.capacity || sess.waitlisted > 0 {
+	if sess.confirmed >= sess.capacity || sess.anyoneWaiting {
 		status, reason = Waitlisted, ReasonWaitlisted
 	}
 	stamp := store.FormatTime(now)
@@ -111,6 +106,8 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	if status == Waitlisted {
 		waitlistedAt = stamp
 	}
+	// A second live booking of the same person is refused by the bookings_live unique
+	// index, which saves looking first.
 	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, ical_uid)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, newUID())
 	if store.IsConstraint(err) {

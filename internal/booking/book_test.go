@@ -340,7 +340,7 @@ func TestNobodyJumpsTheQueue(t *testing.T) {
 
 	// Simulate a free place with people still waiting (as if a capacity change had not
 	// promoted yet): a newcomer must still go behind them.
-	if _, err := f.DB.W.Exec(`UPDATE course_sessions SET capacity = 3 WHERE id = ?`, sid); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE course_sessions SET capacity = 3 WHERE id = ?`, sid); err != nil {
 		t.Fatal(err)
 	}
 	late := f.person(t)
@@ -351,7 +351,7 @@ func TestNobodyJumpsTheQueue(t *testing.T) {
 	if res.Booking.Status != booking.Waitlisted || res.Booking.WaitlistPosition != 3 {
 		t.Fatalf("newcomer with people waiting = %s position %d, want waitlisted position 3", res.Booking.Status, res.Booking.WaitlistPosition)
 	}
-	if _, err := f.DB.W.Exec(`UPDATE course_sessions SET capacity = 2 WHERE id = ?`, sid); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE course_sessions SET capacity = 2 WHERE id = ?`, sid); err != nil {
 		t.Fatal(err)
 	}
 

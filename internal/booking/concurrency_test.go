@@ -19,7 +19,7 @@ func (f *fixture) insertPeople(t *testing.T, n int) []int64 {
 	ids := make([]int64, n)
 	stamp := store.FormatTime(f.Clock.Now())
 	for i := range ids {
-		res, err := f.DB.W.Exec(`INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?)`,
+		res, err := f.DB.Exec(context.Background(), `INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?)`,
 			fmt.Sprintf("racer%03d@example.org", i), fmt.Sprintf("Racer %03d", i), f.OrgID, stamp)
 		if err != nil {
 			t.Fatal(err)
@@ -27,7 +27,7 @@ func (f *fixture) insertPeople(t *testing.T, n int) []int64 {
 		if ids[i], err = res.LastInsertId(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.DB.W.Exec(`INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, ids[i], account.Practitioner); err != nil {
+		if _, err := f.DB.Exec(context.Background(), `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, ids[i], account.Practitioner); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -77,7 +77,7 @@ func CheckBookableTx(ctx context.Context, tx *sql.Tx, sessionID, userID int64, n
 	if live > 0 {
 		return false, ErrAlreadyBooked
 	}
-	return st.confirmed < st.capacity && st.waitlisted == 0, nil
+	return st.confirmed < st.capacity && !st.anyoneWaiting, nil
 }
 
 // HoldTx takes a free place for userID while a manager decides: a confirmed booking with
@@ -89,7 +89,7 @@ func HoldTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64, n
 	if err != nil {
 		return 0, err
 	}
-	if st.confirmed >= st.capacity || st.waitlisted > 0 {
+	if st.confirmed >= st.capacity || st.anyoneWaiting {
 		return 0, nil
 	}
 	stamp := store.FormatTime(now)

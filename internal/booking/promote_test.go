@@ -136,7 +136,7 @@ func TestCancelWithEmptyQueueFreesPlace(t *testing.T) {
 func TestCancelAndPromotionAreOneTransaction(t *testing.T) {
 	f := newFixture(t)
 	sid, confirmed, queue := f.fullSession(t, 1, 1)
-	if _, err := f.DB.W.Exec(`CREATE TRIGGER test_fail_promotion BEFORE INSERT ON booking_history
+	if _, err := f.DB.Exec(context.Background(), `CREATE TRIGGER test_fail_promotion BEFORE INSERT ON booking_history
 		WHEN NEW.reason = 'promoted from waiting list' BEGIN SELECT RAISE(ABORT, 'promotion refused by test'); END`); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestCancelAndPromotionAreOneTransaction(t *testing.T) {
 		t.Errorf("cancelled booking = %s after rollback", s)
 	}
 	f.wantWaiting(t, queue[0], 1)
-	if _, err := f.DB.W.Exec(`DROP TRIGGER test_fail_promotion`); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `DROP TRIGGER test_fail_promotion`); err != nil {
 		t.Fatal(err)
 	}
 	f.cancel(t, confirmed[0])
@@ -164,7 +164,7 @@ func TestNoPromotionOnceStarted(t *testing.T) {
 	ctx := context.Background()
 	sid, _, queue := f.fullSession(t, 2, 2)
 	// Free two places behind the engine's back, then let the session start.
-	if _, err := f.DB.W.Exec(`UPDATE course_sessions SET capacity = 4 WHERE id = ?`, sid); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE course_sessions SET capacity = 4 WHERE id = ?`, sid); err != nil {
 		t.Fatal(err)
 	}
 	sess, err := f.Courses.Session(ctx, sid)
@@ -210,11 +210,11 @@ func TestNoPromotionOnCancelledSession(t *testing.T) {
 	ctx := context.Background()
 	sid, _, _ := f.fullSession(t, 1, 0)
 	// A cancelled session with a (hand-made) waiting booking and a free place.
-	if _, err := f.DB.W.Exec(`UPDATE course_sessions SET status = 'cancelled', capacity = 3 WHERE id = ?`, sid); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE course_sessions SET status = 'cancelled', capacity = 3 WHERE id = ?`, sid); err != nil {
 		t.Fatal(err)
 	}
 	u := f.person(t)
-	if _, err := f.DB.W.Exec(`INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at)
+	if _, err := f.DB.Exec(context.Background(), `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at)
 		VALUES (?, ?, 'waitlisted', ?, ?, ?)`, sid, u.ID, "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"); err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,9 @@ type sessionState struct {
 	cutoffAt     time.Time
 	capacity     int
 	confirmed    int
-	waitlisted   int
+	// anyoneWaiting: an active person is on the waiting list, so a free place is theirs,
+	// not a newcomer's. (Whether, not how many: EXISTS stops at the first.)
+	anyoneWaiting bool
 }
 
 func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error) {
@@ -38,10 +40,10 @@ func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error
 	var starts, closes, cutoff store.Time
 	err := tx.QueryRowContext(ctx, `SELECT s.status, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'unapproved' END, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
 		s.capacity, s.confirmed_count,
-		(SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
+		EXISTS (SELECT 1 FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
 		  WHERE b.session_id = s.id AND b.status = 'waitlisted')
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id).
-		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.waitlisted)
+		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.anyoneWaiting)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, ErrSessionNotFound
 	}
@@ -115,7 +117,7 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 		return nil, err
 	}
 	free := st.capacity - st.confirmed
-	if st.status == "cancelled" || st.started(now) || free <= 0 || st.waitlisted == 0 {
+	if st.status == "cancelled" || st.started(now) || free <= 0 || !st.anyoneWaiting {
 		return nil, nil
 	}
 	// People whose accounts were disabled keep their place in the queue but are passed over.

@@ -1,6 +1,7 @@
 package compliance_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -102,7 +103,7 @@ func TestNudges(t *testing.T) {
 	// A session of a course that is not published, one that has started, and one that
 	// does not exist are all refused.
 	draft := r.session(t, other, r.Clock.Now().Add(72*time.Hour), 5)
-	if _, err := r.DB.W.Exec(`UPDATE courses SET status = 'draft' WHERE id = ?`, other); err != nil {
+	if _, err := r.DB.Exec(context.Background(), `UPDATE courses SET status = 'draft' WHERE id = ?`, other); err != nil {
 		t.Fatal(err)
 	}
 	r.Clock.Set(r.Clock.Now().Add(48 * time.Hour))

@@ -222,7 +222,7 @@ func TestUpdatePartnerCourse(t *testing.T) {
 	if err := p.Courses.ApproveCourse(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.DB.W.Exec(`UPDATE courses SET manager_approval = 1, charge_dna_pence = 2500 WHERE id = ?`, id); err != nil {
+	if _, err := p.DB.Exec(context.Background(), `UPDATE courses SET manager_approval = 1, charge_dna_pence = 2500 WHERE id = ?`, id); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Courses.UpdatePartnerCourse(ctx, p.a.ID, id, partnerCourseInput("Final title")); err != nil {

@@ -529,7 +529,7 @@ func TestStartedSessionsCannotMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.DB.W.Exec(`INSERT INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, 1440, '2026-11-25T10:00:00Z')`, b.Booking.ID); err != nil {
+	if _, err := env.DB.Exec(context.Background(), `INSERT INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, 1440, '2026-11-25T10:00:00Z')`, b.Booking.ID); err != nil {
 		t.Fatal(err)
 	}
 	in := course.SessionInput{StartsAt: s.StartsAt.Add(24 * time.Hour), EndsAt: s.EndsAt.Add(24 * time.Hour), Venue: s.Venue, Capacity: 10}

@@ -29,6 +29,10 @@ type Entry struct {
 	SentAt        time.Time
 	BookingID     int64
 	SessionID     int64
+	// ContentDeleted says why the message's content and address are gone (the email
+	// retention period, or the person's erasure); "" while they are kept.
+	ContentDeleted string
+	Recipients     int // how many people it went to; kept when the content goes
 }
 
 // CreatedLondon is when the message was queued, as shown to admins.
@@ -47,14 +51,15 @@ type Filter struct {
 }
 
 const entryColumns = `id, kind, recipient_email, recipient_name, subject, body_text, status, attempts, last_error,
-	next_attempt_at, created_at, COALESCE(sent_at, ''), COALESCE(booking_id, 0), COALESCE(session_id, 0)`
+	next_attempt_at, created_at, COALESCE(sent_at, ''), COALESCE(booking_id, 0), COALESCE(session_id, 0),
+	content_deleted_note, recipient_count`
 
 func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
 	var e Entry
 	var next, created store.Time
 	var sent string
 	err := row.Scan(&e.ID, &e.Kind, &e.ToEmail, &e.ToName, &e.Subject, &e.BodyText, &e.Status, &e.Attempts,
-		&e.LastError, &next, &created, &sent, &e.BookingID, &e.SessionID)
+		&e.LastError, &next, &created, &sent, &e.BookingID, &e.SessionID, &e.ContentDeleted, &e.Recipients)
 	if err != nil {
 		return e, store.Classify(err)
 	}
@@ -134,6 +139,8 @@ var (
 		"A newer message about this booking has been sent since, so this one is out of date and cannot be sent again.")
 	ErrExpired = problem.Conflict("expired",
 		"The session has already started, so this message is no longer useful.")
+	ErrContentDeleted = problem.Conflict("content_deleted",
+		"This message's content and address have been deleted, so it cannot be sent again.")
 )
 
 // Resend queues a message again with the same Message-ID, so mail clients can tell it is
@@ -145,10 +152,13 @@ func (l Log) Resend(ctx context.Context, id int64, now time.Time) error {
 		var status Status
 		var kind Kind
 		var payload string
-		var expires sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT status, kind, payload, expires_at FROM outbox WHERE id = ?`, id).
-			Scan(&status, &kind, &payload, &expires); err != nil {
+		var expires, deleted sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT status, kind, payload, expires_at, content_deleted_at FROM outbox WHERE id = ?`, id).
+			Scan(&status, &kind, &payload, &expires, &deleted); err != nil {
 			return err
+		}
+		if deleted.Valid {
+			return ErrContentDeleted
 		}
 		if status == Queued || status == Retrying {
 			return ErrAlreadyQueued
@@ -181,5 +191,5 @@ func (l Log) Resend(ctx context.Context, id int64, now time.Time) error {
 
 // Resendable reports whether Resend would accept the message, for the log's buttons.
 func (l Log) Resendable(e Entry, now time.Time) bool {
-	return e.Status != Queued && e.Status != Retrying && e.Kind != PasswordReset
+	return e.Status != Queued && e.Status != Retrying && e.Kind != PasswordReset && e.ContentDeleted == ""
 }

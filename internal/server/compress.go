@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/traininghub/traininghub/internal/httpx"
 )
 
 // compressible lists the response types worth gzipping: text that shrinks to a fifth or
@@ -24,7 +26,7 @@ var gzipPool = sync.Pool{New: func() any {
 // requests pass through untouched: a byte range of a compressed body would be wrong.
 func withGzip(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Range") != "" || !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if r.Header.Get("Range") != "" || !httpx.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -32,19 +34,6 @@ func withGzip(next http.Handler) http.Handler {
 		defer gw.finish()
 		next.ServeHTTP(gw, r)
 	})
-}
-
-// acceptsGzip reads Accept-Encoding, honouring an explicit "gzip;q=0" refusal.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			continue
-		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
 }
 
 // gzipResponse compresses the body once it knows the response is worth it.

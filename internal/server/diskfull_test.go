@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,20 +21,20 @@ func setFull(t *testing.T, s *servertest.Server, full bool) {
 	t.Helper()
 	limit := 1 << 30
 	if full {
-		if _, err := s.DB.W.Exec(`CREATE TABLE IF NOT EXISTS ballast (b BLOB)`); err != nil {
+		if _, err := s.DB.Exec(context.Background(), `CREATE TABLE IF NOT EXISTS ballast (b BLOB)`); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DB.W.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
+		if err := s.DB.R.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.DB.W.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
+	if _, err := s.DB.Exec(context.Background(), fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
 		t.Fatal(err)
 	}
 	if full { // use up the free room left inside the file's pages
 		for _, size := range []int{64 << 10, 4 << 10, 512, 64, 1} {
 			for i := 0; i < 10000; i++ {
-				if _, err := s.DB.W.Exec(`INSERT INTO ballast VALUES (zeroblob(?))`, size); err != nil {
+				if _, err := s.DB.Exec(context.Background(), `INSERT INTO ballast VALUES (zeroblob(?))`, size); err != nil {
 					break
 				}
 			}

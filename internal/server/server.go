@@ -20,6 +20,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/web"
@@ -34,6 +35,8 @@ type Config struct {
 	// OIDC turns on single sign-on when its Issuer is set; the redirect URL is
 	// BaseURL + /login/sso/callback.
 	OIDC sso.Config
+	// Retention is how long personal data is kept; nil: privacy.DefaultRetention.
+	Retention *privacy.Retention
 }
 
 // Deps are the services the server uses; one struct, no globals.
@@ -72,7 +75,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
 
 	sessions := scs.New()
-	sessions.Store = account.SessionStore{DB: d.DB}
+	sessions.Store = account.SessionStore{DB: d.DB} // scs sets expiry by the system clock, so the store judges it by the same
 	sessions.Lifetime = 12 * time.Hour
 	sessions.IdleTimeout = 2 * time.Hour
 	sessions.Cookie.Name = "th_session"
@@ -112,13 +115,18 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
 		Guesses: guesses})
 
+	retention := privacy.DefaultRetention
+	if cfg.Retention != nil {
+		retention = *cfg.Retention
+	}
 	oidcCfg := cfg.OIDC
 	oidcCfg.RedirectURL = strings.TrimSuffix(cfg.BaseURL, "/") + "/login/sso/callback"
 	w, err := web.New(web.Handler{
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
 		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
 		Attendance: d.Attendance, Partnership: cfg.Partnership, Guesses: guesses,
-		SSO: sso.New(oidcCfg),
+		SSO:     sso.New(oidcCfg),
+		Privacy: privacy.New(d.DB, d.Attendance, d.Now, retention, cfg.Partnership),
 	})
 	if err != nil {
 		return nil, err

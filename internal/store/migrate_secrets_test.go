@@ -2,13 +2,8 @@ package store_test
 
 import (
 	"context"
-	"io/fs"
 	"path/filepath"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/traininghub/traininghub/db"
 )
 
 // TestMigrationWithdrawsPlainSecrets: migration 16 signs everyone out (their session rows
@@ -17,15 +12,7 @@ import (
 func TestMigrationWithdrawsPlainSecrets(t *testing.T) {
 	d := open(t, filepath.Join(t.TempDir(), "db.sqlite"))
 	ctx := context.Background()
-	migrations, err := fs.Sub(db.FS, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 15); err != nil {
+	if err := d.MigrateTo(ctx, 15); err != nil {
 		t.Fatal(err)
 	}
 	const secret = "plain-secret-before-the-upgrade-0123456789ab"
@@ -38,7 +25,7 @@ func TestMigrationWithdrawsPlainSecrets(t *testing.T) {
 		`INSERT INTO outbox (kind, user_id, recipient_email, recipient_name, payload, next_attempt_at, created_at, updated_at)
 			VALUES ('password_reset', 1, 'p@example.org', 'Pat', '{"reset":{"token":"` + secret + `"}}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
 	} {
-		if _, err := d.W.Exec(q); err != nil {
+		if _, err := d.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}

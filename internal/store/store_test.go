@@ -99,7 +99,9 @@ func TestMigrateEmptyDatabaseAndAgain(t *testing.T) {
 	// Pragmas from the DSN are in force on the writer.
 	var mode string
 	var fk, timeout int
-	if err := db2.W.QueryRow(`SELECT * FROM pragma_journal_mode, pragma_foreign_keys, pragma_busy_timeout`).Scan(&mode, &fk, &timeout); err != nil {
+	if err := db2.Write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRow(`SELECT * FROM pragma_journal_mode, pragma_foreign_keys, pragma_busy_timeout`).Scan(&mode, &fk, &timeout)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if mode != "wal" || fk != 1 || timeout != 5000 {
@@ -433,11 +435,11 @@ func fill(t *testing.T, db *store.DB, full bool) {
 	t.Helper()
 	limit := 1 << 30
 	if full {
-		if err := db.W.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
+		if err := db.R.QueryRow(`PRAGMA page_count`).Scan(&limit); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.W.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
+	if _, err := db.Exec(context.Background(), fmt.Sprintf(`PRAGMA max_page_count = %d`, limit)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -510,5 +512,37 @@ func TestOpenSaysWhenTheDirectoryIsNotWritable(t *testing.T) {
 	}
 	if want := "cannot write to " + ro; !strings.Contains(err.Error(), want) {
 		t.Fatalf("Open = %q, want it to say %q", err, want)
+	}
+}
+
+// Commits wait for the disk unless the operator chose otherwise, and a typo is refused
+// rather than quietly meaning either.
+func TestSyncSetting(t *testing.T) {
+	dir := t.TempDir()
+	level := func(db *store.DB) int {
+		var n int
+		if err := db.Write(context.Background(), func(tx *sql.Tx) error {
+			return tx.QueryRow(`PRAGMA synchronous`).Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := level(open(t, filepath.Join(dir, "default.db"))); got != 2 {
+		t.Errorf("default synchronous = %d, want 2 (FULL)", got)
+	}
+	normal, err := store.OpenSync(filepath.Join(dir, "normal.db"), store.SyncNormal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer normal.Close()
+	if got := level(normal); got != 1 {
+		t.Errorf("--sync normal: synchronous = %d, want 1 (NORMAL)", got)
+	}
+	if _, err := store.ParseSync("ful"); err == nil {
+		t.Error(`ParseSync("ful") succeeded`)
+	}
+	if _, err := store.OpenSync(filepath.Join(dir, "bad.db"), "off"); err == nil {
+		t.Error(`OpenSync with "off" succeeded`)
 	}
 }

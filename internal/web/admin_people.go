@@ -13,6 +13,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/people"
+	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
@@ -126,6 +127,7 @@ type personData struct {
 	EmailLog   string
 	Tokens     []account.Token
 	TwoFactor  account.TwoFactor
+	Erased     *privacy.Erasure // nil unless the record was erased
 }
 
 // adminPerson is one person: their details, roles, bookings, merges and what can be done.
@@ -164,6 +166,10 @@ func (h *Handler) showPerson(c *gin.Context, u *account.User, status int, pe *pr
 		h.fail(c, err)
 		return
 	}
+	if d.Erased, err = h.erasureOf(c, u); err != nil {
+		h.fail(c, err)
+		return
+	}
 	h.page(c, status, "admin-people-person", Page{Title: u.Name, Problem: pe, Data: d})
 }
 
@@ -174,7 +180,10 @@ func (h *Handler) pathPerson(c *gin.Context) (*account.User, bool) {
 	if err == nil {
 		var u *account.User
 		if u, err = h.Accounts.User(c.Request.Context(), id); err == nil {
-			return u, true
+			if !privacy.IsErased(u.Email) || c.FullPath() == "/admin/people/:id" {
+				return u, true
+			}
+			err = errPersonErased // only the page saying so remains
 		}
 	}
 	h.fail(c, err)

@@ -59,6 +59,9 @@ func (h *Handler) adminMergeConfirm(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if h.refuseErased(c, keep, dup) {
+		return
+	}
 	h.mergePage(c, keep, dup, http.StatusOK, nil)
 }
 
@@ -80,6 +83,9 @@ func (h *Handler) adminMerge(c *gin.Context) {
 	keep, dup, err := mergeIDs(c)
 	if err != nil {
 		h.fail(c, err)
+		return
+	}
+	if h.refuseErased(c, keep, dup) {
 		return
 	}
 	rec, err := h.people().Merge(c.Request.Context(), httpx.CurrentUser(c).ID, keep, dup)

@@ -126,38 +126,36 @@ func (h *Handler) catalogue(c *gin.Context) {
 		v.Add("sort", "Choose to sort by date or by title")
 		q.Sort = course.SortDate
 	}
-	ctx := c.Request.Context()
-	listings, err := h.Courses.Catalogue(ctx, q)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	topics, err := h.Courses.Topics(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	areas, err := h.catalogueAreas(c, q.Area)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	cards := newCards(listings)
-	if err := h.markCards(c, cards); err != nil {
-		h.fail(c, err)
-		return
-	}
-	p := Page{Title: "Find training", Data: catalogueData{
-		Search: q, Count: plural(len(listings), "course", "courses"), Cards: cards,
-		Topics: topicOptions(topics, q.Topic), Months: nextMonths(h.Now(), 6, month), Areas: areas,
-		ByTitle: q.Sort == course.SortTitle,
-	}}
-	status := http.StatusOK
-	if err := v.Err(); err != nil {
-		p.Problem = err.(*problem.Error)
-		status = http.StatusUnprocessableEntity
-	}
-	h.page(c, status, "catalogue", p)
+	h.cachedOrRender(c, func() (int, string, Page, error) {
+		ctx := c.Request.Context()
+		listings, err := h.Courses.Catalogue(ctx, q)
+		if err != nil {
+			return 0, "", Page{}, err
+		}
+		topics, err := h.Courses.Topics(ctx)
+		if err != nil {
+			return 0, "", Page{}, err
+		}
+		areas, err := h.catalogueAreas(c, q.Area)
+		if err != nil {
+			return 0, "", Page{}, err
+		}
+		cards := newCards(listings)
+		if err := h.markCards(c, cards); err != nil {
+			return 0, "", Page{}, err
+		}
+		p := Page{Title: "Find training", Data: catalogueData{
+			Search: q, Count: plural(len(listings), "course", "courses"), Cards: cards,
+			Topics: topicOptions(topics, q.Topic), Months: nextMonths(h.Now(), 6, month), Areas: areas,
+			ByTitle: q.Sort == course.SortTitle,
+		}}
+		status := http.StatusOK
+		if err := v.Err(); err != nil {
+			p.Problem = err.(*problem.Error)
+			status = http.StatusUnprocessableEntity
+		}
+		return status, "catalogue", p, nil
+	})
 }
 
 // catalogueAreas lists the areas with dates open for booking, by name with Online last.
@@ -282,27 +280,35 @@ func (h *Handler) courseDetail(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	h.cachedOrRender(c, func() (int, string, Page, error) {
+		views, crs, err := h.courseSessions(c, id)
+		if err != nil {
+			return 0, "", Page{}, err
+		}
+		return http.StatusOK, "course", Page{Title: crs.Title, Data: courseData{Course: crs, Sessions: views}}, nil
+	})
+}
+
+// courseSessions reads a course and its dates as the visitor may see them, with their
+// own place or approval request on each date when they are signed in.
+func (h *Handler) courseSessions(c *gin.Context, id int64) ([]sessionView, course.Course, error) {
 	ctx := c.Request.Context()
 	crs, err := h.Courses.Course(ctx, id)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return nil, course.Course{}, err
 	}
 	u := httpx.CurrentUser(c)
 	if crs.Status != course.Published && !u.IsAdmin() {
-		h.fail(c, course.ErrCourseNotBookable)
-		return
+		return nil, course.Course{}, course.ErrCourseNotBookable
 	}
 	sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{CourseID: id, OnlyScheduled: true})
 	if err != nil {
-		h.fail(c, err)
-		return
+		return nil, course.Course{}, err
 	}
 	var pending []approval.Request
 	if u != nil && crs.ManagerApproval {
 		if pending, err = h.approvals().PendingForUser(ctx, u.ID); err != nil {
-			h.fail(c, err)
-			return
+			return nil, course.Course{}, err
 		}
 	}
 	now := h.Now()
@@ -318,8 +324,7 @@ func (h *Handler) courseDetail(c *gin.Context) {
 		if u != nil {
 			e, ok, err := h.Bookings.LiveBookingFor(ctx, s.ID, u.ID)
 			if err != nil {
-				h.fail(c, err)
-				return
+				return nil, course.Course{}, err
 			}
 			if ok && !e.Held {
 				sv.Mine = &e
@@ -328,5 +333,5 @@ func (h *Handler) courseDetail(c *gin.Context) {
 		}
 		views = append(views, sv)
 	}
-	h.page(c, http.StatusOK, "course", Page{Title: crs.Title, Data: courseData{Course: crs, Sessions: views}})
+	return views, crs, nil
 }

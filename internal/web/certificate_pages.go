@@ -68,7 +68,7 @@ type verifier struct {
 // name, the course and the dates, never their email, organisation or anything else.
 type verifyData struct {
 	Code      string
-	State     string // valid, expired or revoked
+	State     string // valid, expired, revoked or erased
 	Name      string
 	Course    string
 	Completed string
@@ -133,6 +133,8 @@ func (v *verifier) result(c *gin.Context) {
 		title = "Expired on " + d.Expires
 	case "revoked":
 		title = "Revoked certificate"
+	case "erased":
+		title = "Record erased"
 	}
 	h.page(c, http.StatusOK, "verify-result", Page{Title: title, Data: d})
 }

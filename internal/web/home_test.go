@@ -387,7 +387,7 @@ func TestManagerBooksStaffOntoASession(t *testing.T) {
 // TestAdminTodoOnHome: the admin's home and dashboard show the to-do counts with links.
 func TestAdminTodoOnHome(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.DB.W.Exec(`INSERT INTO outbox (kind, recipient_email, payload, status, next_attempt_at, created_at, updated_at)
+	if _, err := f.DB.Exec(context.Background(), `INSERT INTO outbox (kind, recipient_email, payload, status, next_attempt_at, created_at, updated_at)
 		VALUES ('reminder', 'x@example.org', '{}', 'failed', '2026-11-25T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-25T10:00:00Z')`); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -25,7 +26,7 @@ func TestAdminTodoLinksListWhatTheyCount(t *testing.T) {
 	ts := store.FormatTime
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
-		res, err := f.DB.W.Exec(q, args...)
+		res, err := f.DB.Exec(context.Background(), q, args...)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -162,7 +163,7 @@ func TestRegisterConfirmationAfterReopening(t *testing.T) {
 
 func TestRegisterConfirmationCountsEvaluations(t *testing.T) {
 	f := newRegFixture(t)
-	if _, err := f.DB.W.Exec(`UPDATE courses SET requires_evaluation = 1 WHERE id = ?`, f.CourseID); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE courses SET requires_evaluation = 1 WHERE id = ?`, f.CourseID); err != nil {
 		t.Fatal(err)
 	}
 	f.start()

@@ -117,11 +117,21 @@ func newRenderer(fsys fs.FS, files assets) (*renderer, error) {
 // page renders into a buffer first so a template error becomes a clean 500, never half
 // a page.
 func (h *Handler) page(c *gin.Context, status int, name string, p Page) {
+	body, ok := h.renderPage(c, name, p)
+	if !ok {
+		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", body)
+}
+
+// renderPage renders a whole page for this request; false means it failed (and was
+// logged).
+func (h *Handler) renderPage(c *gin.Context, name string, p Page) ([]byte, bool) {
 	t, ok := h.render.pages[name]
 	if !ok {
 		h.Log.Error("unknown template", "name", name)
-		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
-		return
+		return nil, false
 	}
 	p.SiteName = h.SiteName
 	p.User = httpx.CurrentUser(c)
@@ -135,18 +145,16 @@ func (h *Handler) page(c *gin.Context, status int, name string, p Page) {
 		// Render the content alone first to learn where each field is.
 		if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
 			h.Log.Error("render", "template", name, "err", err)
-			c.String(http.StatusInternalServerError, "Something went wrong on our side.")
-			return
+			return nil, false
 		}
 		p.Summary = summaryInPageOrder(p.Problem.Fields, buf.Bytes())
 		buf.Reset()
 	}
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.Log.Error("render", "template", name, "err", err)
-		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
-		return
+		return nil, false
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return buf.Bytes(), true
 }
 
 // errorPage shows a problem on its own page with its status.

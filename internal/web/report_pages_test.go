@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -38,7 +39,7 @@ func (f *fixture) reportData(t *testing.T) int64 {
 	st, stamp := store.FormatTime(start), store.FormatTime(start.Add(-30*24*time.Hour))
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
-		res, err := f.DB.W.Exec(q, args...)
+		res, err := f.DB.Exec(context.Background(), q, args...)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
+	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/static"
@@ -41,8 +42,11 @@ type Handler struct {
 	Guesses *httpx.GuessLimiter
 	// SSO is the OpenID Connect provider; nil when single sign-on is not configured.
 	SSO *sso.Client
+	// Privacy serves the UK GDPR pages; built with the default retention when nil.
+	Privacy *privacy.Service
 
 	render  *renderer
+	pages   *pageCache // rendered pages shared by visitors who are not signed in
 	assets  assets
 	limiter *account.SigninLimits
 	devices *deviceCookies
@@ -59,6 +63,7 @@ func New(h Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.render = r
+	h.pages = &pageCache{}
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
 		return nil, err
@@ -81,6 +86,7 @@ func (h *Handler) signIn(c *gin.Context, u *account.User) error {
 	}
 	h.Sessions.Put(ctx, sessionUserID, u.ID)
 	h.Sessions.Put(ctx, sessionSignedIn, h.Now().Unix())
+	h.recordSignIn(c, u)
 	return nil
 }
 
@@ -166,4 +172,5 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerHomeRoutes(r)
 	h.registerSecurityRoutes(r)
 	h.registerTwoFactorAdminRoutes(r)
+	h.registerPrivacyRoutes(r)
 }
