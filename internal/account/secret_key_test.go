@@ -33,7 +33,7 @@ func TestPlainTwoFactorSecretsAreEncryptedAtStart(t *testing.T) {
 	org := env.Org(t, "Council", account.SocialCare)
 	u := env.User(t, "old@example.org", org.ID)
 	const plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-	if _, err := env.DB.W.Exec(`INSERT INTO user_totp (user_id, secret, created_at, enabled_at) VALUES (?, ?, ?, ?)`,
+	if _, err := env.DB.Exec(context.Background(), `INSERT INTO user_totp (user_id, secret, created_at, enabled_at) VALUES (?, ?, ?, ?)`,
 		u.ID, plain, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestSealedSecretsAreBoundToTheirAccount(t *testing.T) {
 	if _, err := env.Accounts.StartTOTP(ctx, b, "Test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.DB.W.Exec(`UPDATE user_totp SET secret = (SELECT secret FROM user_totp WHERE user_id = ?) WHERE user_id = ?`, a.ID, b.ID); err != nil {
+	if _, err := env.DB.Exec(context.Background(), `UPDATE user_totp SET secret = (SELECT secret FROM user_totp WHERE user_id = ?) WHERE user_id = ?`, a.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.Accounts.ConfirmTOTP(ctx, b.ID, totpNow(t, setup.Secret, env.Clock.Now())); !errors.Is(err, account.ErrWrongSecretKey) {

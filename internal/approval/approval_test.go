@@ -53,7 +53,7 @@ func TestRequestWithoutHold(t *testing.T) {
 	// request, by the SHA-256 of its token.
 	legacy := strings.Repeat("Ab", 21) + "c"
 	sum := sha256.Sum256([]byte(legacy))
-	if _, err := f.DB.W.Exec(`UPDATE approval_requests SET token_hash = ? WHERE id = ?`, hex.EncodeToString(sum[:]), r.ID); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE approval_requests SET token_hash = ? WHERE id = ?`, hex.EncodeToString(sum[:]), r.ID); err != nil {
 		t.Fatal(err)
 	}
 	if byToken, err := f.svc.ByToken(ctx, legacy); err != nil || byToken.ID != r.ID {

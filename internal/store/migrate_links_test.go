@@ -2,14 +2,9 @@ package store_test
 
 import (
 	"context"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/traininghub/traininghub/db"
 )
 
 // TestMigrationWithdrawsPlainLinks: migration 19 expires unused confirmation links queued
@@ -19,15 +14,7 @@ import (
 func TestMigrationWithdrawsPlainLinks(t *testing.T) {
 	d := open(t, filepath.Join(t.TempDir(), "db.sqlite"))
 	ctx := context.Background()
-	migrations, err := fs.Sub(db.FS, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 18); err != nil {
+	if err := d.MigrateTo(ctx, 18); err != nil {
 		t.Fatal(err)
 	}
 	const secret = "plain-secret-before-the-upgrade-0123456789ab"
@@ -48,7 +35,7 @@ func TestMigrationWithdrawsPlainLinks(t *testing.T) {
 			[]any{[]byte(`{"data":{"request_id":4,"token":"` + secret + `"}}`)}},
 		{`INSERT INTO settings (key, value) VALUES ('two_factor_remember_key', '` + secret + `'), ('device_cookie_key', '` + secret + `')`, nil},
 	} {
-		if _, err := d.W.Exec(q.sql, q.args...); err != nil {
+		if _, err := d.Exec(ctx, q.sql, q.args...); err != nil {
 			t.Fatalf("%s: %v", q.sql, err)
 		}
 	}

@@ -48,7 +48,7 @@ func (f *fixture) approvalToken(t *testing.T) string {
 	reqID = p.Data.RequestID
 	token := strings.Repeat("Ab", 21) + "c"
 	sum := sha256.Sum256([]byte(token))
-	if _, err := f.DB.W.Exec(`UPDATE approval_requests SET token_hash = ? WHERE id = ?`, hex.EncodeToString(sum[:]), reqID); err != nil {
+	if _, err := f.DB.Exec(context.Background(), `UPDATE approval_requests SET token_hash = ? WHERE id = ?`, hex.EncodeToString(sum[:]), reqID); err != nil {
 		t.Fatal(err)
 	}
 	return token
