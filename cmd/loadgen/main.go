@@ -22,6 +22,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -87,6 +88,14 @@ func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fi
 		accounts: account.NewService(db, clock.System, account.NewHasher(account.TestHashParams, 2)),
 		courses:  course.NewService(db, clock.System),
 		bookings: booking.NewService(db, clock.System),
+	}
+	// The load test's own database: a throwaway key, as a first start makes one.
+	key, _, err := secretkey.Generate()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.accounts.UseSecretKey(ctx, key); err != nil {
+		return nil, err
 	}
 	if withDemo {
 		// The demo partnership gives the catalogue page its real size: ten courses.

@@ -106,7 +106,7 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, err
 	}
 	return &mailer{
-		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.ResetLinks{DB: db, Now: now},
+		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.EmailLinks{DB: db, Now: now},
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
 			Connections: s.connections}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},

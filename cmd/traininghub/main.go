@@ -13,7 +13,7 @@ import (
 const usage = `traininghub: training booking and learning records for a safeguarding children partnership
 
 Usage:
-  traininghub serve [--addr :8080] [--db data/traininghub.db] [--base-url URL] [--demo]
+  traininghub serve [--addr :8080] [--db data/traininghub.db] [--secret-key-file data/traininghub.key] [--base-url URL] [--demo]
   traininghub migrate [--db PATH]
   traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
   traininghub user disable --email E [--db PATH]
@@ -21,6 +21,7 @@ Usage:
   traininghub token add --email E [--name N] [--expires 90d] [--db PATH]
   traininghub token list [--email E] [--db PATH]
   traininghub token revoke --id N [--db PATH]
+  traininghub secret-key replace [--db PATH] [--secret-key-file PATH]   (only when the key is lost for good)
   traininghub healthcheck [--addr :8080]
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenList(ctx, rest[1:], stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "revoke":
 		return tokenRevoke(ctx, rest[1:], stdout)
+	case cmd == "secret-key" && len(rest) > 0 && rest[0] == "replace":
+		return secretKeyReplace(ctx, rest[1:], stdout)
 	case cmd == "healthcheck":
 		return healthcheck(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

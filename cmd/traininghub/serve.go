@@ -43,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
+	keyFile := secretKeyFlag(fs)
 	var oidc oidcSettings
 	oidc.register(fs)
 	retention := retentionFlags(fs)
@@ -70,6 +71,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	now := clock.System
 	accounts := account.NewService(db, now, account.NewHasher(account.DefaultHashParams, 4))
+	if err := openSecretKey(ctx, accounts, secretKeyPath(*keyFile, *dbPath), *dbPath, log); err != nil {
+		return err
+	}
 	courses := course.NewService(db, now)
 	bookings := booking.NewService(db, now)
 

@@ -60,7 +60,7 @@ func (r *rig) worker(t testing.TB, db *store.DB, addr string) *outbox.Worker {
 		sender = mail.NewSMTP(mail.SMTPConfig{Host: h, Port: port, TLS: mail.TLSNone, Timeout: 5 * time.Second})
 	}
 	return outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer(t), Host: host,
-		Links: account.ResetLinks{DB: db, Now: r.env.Clock.Now},
+		Links: account.EmailLinks{DB: db, Now: r.env.Clock.Now},
 		From:  mail.Address{Name: "Partnership Training", Email: "training@" + host}, Now: r.env.Clock.Now,
 		BaseDelay: 30 * time.Second, MaxAttempts: 5, Jitter: func(d time.Duration) time.Duration { return d },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -42,7 +42,7 @@ type LinkMinter interface {
 type Config struct {
 	Sender      mail.Sender // nil: no mail server; messages are rendered and kept as not sent
 	Renderer    Renderer
-	Links       LinkMinter // mints reset and set-password links as they are sent
+	Links       LinkMinter // mints password and email-confirmation links as they are sent
 	From        mail.Address
 	Host        string        // for Message-IDs: <outbox-ID@Host>
 	MaxAttempts int           // default 8
@@ -275,18 +275,18 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	if err := json.Unmarshal([]byte(d.payload), &env.Payload); err != nil {
 		return w.finish(ctx, d, Failed, "", "", "unreadable payload: "+err.Error())
 	}
-	if r := env.Payload.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+	if linkID := env.Payload.linkToMint(); linkID != 0 {
 		if w.cfg.Links == nil {
 			return w.finish(ctx, d, Failed, "", "", "could not make the link: no link minter is configured")
 		}
-		token, err := w.cfg.Links.MintLink(ctx, d.kind, r.LinkID)
+		token, err := w.cfg.Links.MintLink(ctx, d.kind, linkID)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, store.ErrBusy) {
 				return err // try again on the next pass
 			}
 			return w.finish(ctx, d, Failed, "", "", "Not sent: "+describe(err))
 		}
-		r.Token = token
+		env.Payload.setMinted(token)
 	}
 	msg, err := w.cfg.Renderer.Render(env)
 	if err != nil {
@@ -296,9 +296,9 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	msg.From = w.cfg.From
 	msg.To = env.To
 	logText := msg.Text
-	if env.Payload.Reset != nil && env.Payload.Reset.Token != "" {
-		// The log is for admins; a working reset link is for its owner alone.
-		logText = strings.ReplaceAll(logText, env.Payload.Reset.Token, "[hidden]")
+	if secret := env.Payload.secretInText(); secret != "" {
+		// The log is for admins; a working link is for its owner alone.
+		logText = strings.ReplaceAll(logText, secret, "[hidden]")
 	}
 	now := w.cfg.Now()
 	switch {
