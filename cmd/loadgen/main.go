@@ -120,7 +120,7 @@ func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fi
 		// Capacity below demand, so the run mixes confirmed places and waiting lists.
 		id, err := f.courses.CreateSession(ctx, course.SessionInput{CourseID: cid,
 			StartsAt: start.Add(time.Duration(i) * 24 * time.Hour), EndsAt: start.Add(time.Duration(i)*24*time.Hour + 3*time.Hour),
-			Venue: "Guildhall, Bath", Capacity: max(1, o.users*3/4)})
+			Venue: "Guildhall, Bath", Capacity: min(course.MaxCapacity, max(1, o.users*3/4))})
 		if err != nil {
 			return nil, err
 		}
