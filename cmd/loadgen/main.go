@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ func main() {
 	flag.DurationVar(&o.catalogue, "catalogue", 10*time.Second, "how long to load the catalogue page")
 	flag.DurationVar(&o.maxDuration, "max", 5*time.Minute, "stop the booking phase after this long whatever happens")
 	flag.StringVar(&o.serveBin, "serve-bin", "", "a built traininghub binary (go build -o /tmp/traininghub ./cmd/traininghub): time its start-up and read its memory on the last phase's database")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
 	var err error
 	if o.clientSet, err = parseClients(*clients); err != nil {
@@ -60,7 +62,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: -sync:", err)
 		os.Exit(2)
 	}
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer stop()
+	}
 	if err := run(context.Background(), o, os.Stdout); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
@@ -184,6 +195,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 	var base, lastPath string
 	var last *fixture
+	var lastAPI result
 	for i, clients := range o.clientSet {
 		phase := o
 		phase.clients = clients
@@ -206,11 +218,25 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(out, "API bookings, %d clients: %d ok (%d confirmed, %d waitlisted), %d busy (503), %d errors in %v = %.0f/s; p50 %v, p99 %v; %.0f%% of the naive ceiling\n",
 			clients, api.ok, api.confirmed, api.waitlisted, api.busy, api.errors, api.elapsed.Round(time.Millisecond), api.rate(),
 			api.p(50), api.p(99), 100*api.rate()/naiveCeiling)
+		lastAPI = api
 		if err := checkConsistency(ctx, f, api); err != nil {
 			return err
 		}
 	}
 
+	if answer := sampleAnswer.Load(); answer != nil {
+		bareBase, stopBare, err := startBareBookingServer(*answer)
+		if err != nil {
+			return err
+		}
+		bare, err := loadBookings(ctx, bareBase, last, o)
+		stopBare()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "bare Gin handler answering the same bookings with the same %d bytes, no database, %d clients: %.0f/s; p50 %v, p99 %v (the HTTP ceiling for bookings; the API above is %.0f%% of it)\n",
+			len(*answer), o.clients, bare.rate(), bare.p(50), bare.p(99), 100*lastAPI.rate()/bare.rate())
+	}
 	body, encoding, err := pageBytes(ctx, base+"/courses")
 	if err != nil {
 		return err

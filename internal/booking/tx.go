@@ -104,7 +104,7 @@ func waitlistPosition(ctx context.Context, q queryer, bookingID int64) (int, err
 	var pos int
 	err := q.QueryRowContext(ctx, `SELECT 1 + count(*) FROM bookings o JOIN bookings me ON me.id = ?
 		WHERE o.session_id = me.session_id AND o.status = 'waitlisted'
-		  AND (o.waitlisted_at < me.waitlisted_at OR (o.waitlisted_at = me.waitlisted_at AND o.id < me.id))`,
+		  AND (o.waitlisted_at, o.id) < (me.waitlisted_at, me.id)`,
 		bookingID).Scan(&pos)
 	return pos, err
 }

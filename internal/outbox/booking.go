@@ -41,7 +41,7 @@ func SnapshotAndEnqueueTx(ctx context.Context, tx *sql.Tx, kind Kind, bookingID 
 	err := tx.QueryRowContext(ctx, `SELECT b.session_id, s.course_id, COALESCE(b.ical_uid, ''), b.ical_sequence, b.user_id,
 		u.name, u.email, c.title, c.summary, s.starts_at, s.ends_at, s.online, s.venue, s.online_url,
 		CASE WHEN b.status = 'waitlisted' THEN (SELECT 1 + count(*) FROM bookings o WHERE o.session_id = b.session_id
-			AND o.status = 'waitlisted' AND (o.waitlisted_at < b.waitlisted_at OR (o.waitlisted_at = b.waitlisted_at AND o.id < b.id)))
+			AND o.status = 'waitlisted' AND (o.waitlisted_at, o.id) < (b.waitlisted_at, b.id))
 			ELSE 0 END
 		FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 		JOIN users u ON u.id = b.user_id WHERE b.id = ?`, bookingID).
