@@ -29,6 +29,24 @@ func startBareServer(body []byte, encoding string) (string, func(), error) {
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
+// startBareBookingServer answers every POST booking with answer, from a bare Gin handler
+// with no middleware, no token check and no database: the HTTP ceiling for the booking
+// phase, measured in the same run.
+func startBareBookingServer(answer []byte) (string, func(), error) {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.POST("/api/v1/sessions/:id/bookings", func(c *gin.Context) {
+		c.Data(http.StatusCreated, "application/json; charset=utf-8", answer)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: e}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
 // pageBytes fetches a page's bytes as they cross the wire to the load's clients, which
 // ask for gzip as Go's client does, and their Content-Encoding.
 func pageBytes(ctx context.Context, url string) ([]byte, string, error) {

@@ -109,6 +109,9 @@ func loadBookings(ctx context.Context, base string, f *fixture, o options) (resu
 	return r, nil
 }
 
+// sampleAnswer keeps the first real 201 booking answer, for the bare handler to send.
+var sampleAnswer atomic.Pointer[[]byte]
+
 type bookingBody struct {
 	Status string `json:"status"`
 }
@@ -130,6 +133,7 @@ func post(ctx context.Context, c *http.Client, url, token string) (int, bookingB
 		return resp.StatusCode, b, err
 	}
 	if resp.StatusCode == http.StatusCreated {
+		sampleAnswer.CompareAndSwap(nil, &data)
 		err = json.Unmarshal(data, &b)
 	}
 	return resp.StatusCode, b, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return envErr
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return helpRequested{fs}
+		}
 		return fmt.Errorf("%s: %w", fs.Name(), err)
 	}
 	if fs.NArg() > 0 {
@@ -54,3 +58,22 @@ func (m *multi) Set(v string) error {
 }
 
 const defaultDB = "data/traininghub.db"
+
+// helpRequested is returned when a command is given -h or --help: run prints the
+// command's settings instead of an error.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h helpRequested) Error() string { return h.fs.Name() + ": help requested" }
+
+// printSettings lists a command's flags with their environment names and defaults.
+func printSettings(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "traininghub %s settings (flag, environment variable, default):\n\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "TRAININGHUB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		def := f.DefValue
+		if def == "" {
+			def = "(none)"
+		}
+		fmt.Fprintf(w, "  --%s, %s, default %s\n      %s\n", f.Name, env, def, f.Usage)
+	})
+}

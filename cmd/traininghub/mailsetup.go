@@ -59,6 +59,15 @@ func publicBaseURL(baseURL, addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// mailServerURL is the --smtp-url to send through, or "" when it is empty or "none":
+// messages are then kept unsent in the email log.
+func mailServerURL(setting string) string {
+	if v := strings.TrimSpace(setting); !strings.EqualFold(v, "none") {
+		return v
+	}
+	return ""
+}
+
 func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.DB, now clock.Clock, log *slog.Logger) (*mailer, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Hostname() == "" {
@@ -77,8 +86,8 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, fmt.Errorf("TRAININGHUB_MAIL_FROM %q: write it as Name <address@example.org>", s.from)
 	}
 	var sender mail.Sender
-	if s.smtpURL != "" {
-		cfg, err := mail.ParseSMTPURL(s.smtpURL, s.smtpTLS)
+	if smtpURL := mailServerURL(s.smtpURL); smtpURL != "" {
+		cfg, err := mail.ParseSMTPURL(smtpURL, s.smtpTLS)
 		if err != nil {
 			return nil, fmt.Errorf("TRAININGHUB_SMTP_URL: %w", err)
 		}

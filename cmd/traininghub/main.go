@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,12 @@ Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAINI
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if help, ok := errors.AsType[helpRequested](err); ok {
+		printSettings(os.Stdout, help.fs)
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "traininghub:", err)
 		os.Exit(1)
 	}

@@ -171,10 +171,14 @@ func (d *DB) Close() error {
 }
 
 // Migrate applies every pending migration embedded in the binary. Migrations run on the
-// writer connection directly, before the server takes any write.
+// writer connection directly, before the server takes any write. A database already
+// ahead of the binary is refused with ErrNewerSchema.
 func (d *DB) Migrate(ctx context.Context) error {
 	p, err := d.migrations()
 	if err != nil {
+		return err
+	}
+	if err := refuseNewerSchema(ctx, p); err != nil {
 		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
