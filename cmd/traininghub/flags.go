@@ -17,8 +17,40 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
-// parse applies the environment first and the command line second.
+// parse applies the environment first and the command line second, and refuses
+// arguments that are not flags.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseAllowingArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// parseOneFile is parse for a command that takes one file name, before or after its
+// flags (`backup --db x FILE` and `backup FILE --db x`).
+func parseOneFile(fs *flag.FlagSet, args []string, example string) (string, error) {
+	if err := parseAllowingArgs(fs, args); err != nil {
+		return "", err
+	}
+	var files []string
+	for fs.NArg() > 0 {
+		files = append(files, fs.Arg(0))
+		if err := parseArgs(fs, fs.Args()[1:]); err != nil {
+			return "", err
+		}
+	}
+	if len(files) != 1 {
+		return "", fmt.Errorf("%s: give one file name, e.g. %s", fs.Name(), example)
+	}
+	return files[0], nil
+}
+
+// parseAllowingArgs applies the environment, then the command line, leaving arguments
+// that are not flags in fs.Args().
+func parseAllowingArgs(fs *flag.FlagSet, args []string) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		key := "TRAININGHUB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -31,14 +63,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if envErr != nil {
 		return envErr
 	}
+	return parseArgs(fs, args)
+}
+
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpRequested{fs}
 		}
 		return fmt.Errorf("%s: %w", fs.Name(), err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ Usage:
   traininghub token list [--email E] [--db PATH]
   traininghub token revoke --id N [--db PATH]
   traininghub secret-key replace [--db PATH] [--secret-key-file PATH]   (only when the key is lost for good)
+  traininghub backup [--db PATH] [--force] FILE   (a checked copy, safe while serve runs)
   traininghub healthcheck [--addr :8080]
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenRevoke(ctx, rest[1:], stdout)
 	case cmd == "secret-key" && len(rest) > 0 && rest[0] == "replace":
 		return secretKeyReplace(ctx, rest[1:], stdout)
+	case cmd == "backup":
+		return backupCmd(ctx, rest, stdout)
 	case cmd == "healthcheck":
 		return healthcheck(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

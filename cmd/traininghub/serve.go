@@ -47,7 +47,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var oidc oidcSettings
 	oidc.register(fs)
 	retention := retentionFlags(fs)
+	ops := opsFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := ops.check(); err != nil {
 		return err
 	}
 	oidcCfg, err := oidc.config()
@@ -100,7 +104,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		trusted = strings.Split(*proxies, ",")
 	}
 	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
-		Retention: retention},
+		Retention: retention, Ready: ops.readyChecks(*dbPath, mailer.worker.Heartbeat, ms.timeout)},
 		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
 	if err != nil {
 		return err
@@ -114,6 +118,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
 	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
+	go runNightly(ctx, ops.nightly(db, now, log))
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -67,6 +68,16 @@ type Worker struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool // rows a connection is sending now; no other connection takes them
+	beat     atomic.Int64   // when a sending connection last came round its loop, UnixNano
+}
+
+// Heartbeat is when a sending connection last came back from its work: a worker whose
+// every connection hangs stops beating. Zero before Run starts.
+func (w *Worker) Heartbeat() time.Time {
+	if n := w.beat.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // NewWorker fills in defaults.
@@ -136,6 +147,7 @@ func (w *Worker) lane(ctx context.Context) {
 	tick := time.NewTicker(nudgeCheck)
 	defer tick.Stop()
 	for {
+		w.beat.Store(time.Now().UnixNano())
 		if gen := w.db.Generation(); gen != lastGen || time.Since(lastRun) >= w.cfg.Poll {
 			lastGen, lastRun = gen, time.Now()
 			for ctx.Err() == nil {
@@ -151,6 +163,7 @@ func (w *Worker) lane(ctx context.Context) {
 				}
 				err = w.process(ctx, d)
 				w.release(d.id)
+				w.beat.Store(time.Now().UnixNano())
 				if err != nil && ctx.Err() == nil {
 					w.cfg.Log.Warn("outbox", "err", err)
 					break

@@ -18,6 +18,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
@@ -37,6 +38,9 @@ type Config struct {
 	OIDC sso.Config
 	// Retention is how long personal data is kept; nil: privacy.DefaultRetention.
 	Retention *privacy.Retention
+	// Ready are the checks /readyz runs besides the database's own (writable, not full,
+	// migrations current): serve adds disk space and the mail worker's heartbeat.
+	Ready []health.Check
 }
 
 // Deps are the services the server uses; one struct, no globals.
@@ -108,6 +112,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 		c.String(http.StatusOK, "ok\n")
 	})
 	policies["GET /healthz"] = httpx.Public
+	ready := append([]health.Check{health.DatabaseWritable(d.DB), health.StorageNotFull(d.DB, time.Minute),
+		health.MigrationsCurrent(d.DB)}, cfg.Ready...)
+	e.GET("/readyz", health.Handler(ready))
+	policies["GET /readyz"] = httpx.Public
 
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}

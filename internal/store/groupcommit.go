@@ -80,7 +80,17 @@ func (d *DB) WriteUnseen(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return d.write(ctx, fn, true)
 }
 
+// write queues fn for the writer and remembers when the storage was last full, for the
+// readiness check.
 func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
+	err := d.queueAndWait(ctx, fn, quiet)
+	if IsFull(err) {
+		d.lastFull.Store(time.Now().UnixNano())
+	}
+	return err
+}
+
+func (d *DB) queueAndWait(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
 	select {
 	case <-d.writer.stop:
 		return errClosed

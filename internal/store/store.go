@@ -38,6 +38,7 @@ type DB struct {
 	R *sql.DB
 
 	generation atomic.Uint64
+	lastFull   atomic.Int64 // when a write last failed for want of space, UnixNano; 0: never
 	// writer queues writes first come, first served, and commits them in groups (see
 	// groupcommit.go).
 	writer *groupWriter
@@ -56,6 +57,14 @@ const DefaultQueueTimeout = 5 * time.Second
 // Generation counts committed Write transactions, so read caches can tell when the data
 // they hold may be stale.
 func (d *DB) Generation() uint64 { return d.generation.Load() }
+
+// LastFull is when a write last failed because the storage was full; zero if never.
+func (d *DB) LastFull() time.Time {
+	if n := d.lastFull.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
 
 // Sync is how hard SQLite works to keep a commit through a crash.
 type Sync string
