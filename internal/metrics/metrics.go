@@ -116,6 +116,16 @@ func (m *Metrics) MailFailed(permanent bool) {
 	m.mailFailures.WithLabelValues(kind).Inc()
 }
 
+// MailAttempt counts one handover to the mail server: accepted, or refused for now
+// (willRetry) or for good. It is the outbox worker's Attempted hook.
+func (m *Metrics) MailAttempt(err error, willRetry bool) {
+	if err == nil {
+		m.MailSent()
+		return
+	}
+	m.MailFailed(!willRetry)
+}
+
 // Write records how long one write waited for the writer, and how long until its commit.
 func (m *Metrics) Write(wait, total time.Duration) {
 	m.writeWait.Observe(wait.Seconds())

@@ -46,8 +46,8 @@ type writeRequest struct {
 	// started is when the writer took the write; set before fn runs, read by the caller
 	// after the answer, so the channel orders the two.
 	started time.Time
-	state atomic.Int32
-	done  chan error // buffered: the writer never blocks on an answer
+	state   atomic.Int32
+	done    chan error // buffered: the writer never blocks on an answer
 }
 
 // groupWriter owns the writer connection and the queue in front of it.
