@@ -32,6 +32,8 @@ type mailSettings struct {
 	// any one step of an SMTP conversation.
 	connections int
 	timeout     time.Duration
+	// attempted hears each handover to the mail server, for the metrics.
+	attempted func(err error, willRetry bool)
 }
 
 // mailer is the outbox worker and the schedulers (reminders, approval holds, managers'
@@ -117,7 +119,7 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 	return &mailer{
 		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.EmailLinks{DB: db, Now: now},
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
-			Connections: s.connections}),
+			Connections: s.connections, Attempted: s.attempted}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,

@@ -19,6 +19,7 @@ import (
 	"github.com/traininghub/traininghub/internal/ratelimit"
 
 	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/metrics"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/server"
@@ -48,6 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	oidc.register(fs)
 	retention := retentionFlags(fs)
 	ops := opsFlags(fs)
+	metricsToken := fs.String("metrics-token", "", "bearer token a Prometheus scraper presents at /metrics; empty: no /metrics")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -93,6 +95,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, logins, len(seeded) > 0, *addr, *dbPath)
 	}
 
+	figures := metrics.New(db, now)
+	ms.attempted = figures.MailAttempt
 	public := publicBaseURL(*baseURL, *addr) // links in emails and calendar UIDs both use it
 	mailer, err := newMailer(ms, public, *siteName, *partnership, db, now, log)
 	if err != nil {
@@ -104,8 +108,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		trusted = strings.Split(*proxies, ",")
 	}
 	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
-		Retention: retention, Ready: ops.readyChecks(*dbPath, mailer.worker.Heartbeat, ms.timeout)},
-		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
+		Retention: retention, Ready: ops.readyChecks(*dbPath, mailer.worker.Heartbeat, ms.timeout),
+		MetricsToken: *metricsToken},
+		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log, Metrics: figures})
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,13 @@ func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 		return err
 	})
 	if err != nil {
+		s.observeRefusal("refused", err)
 		return Result{}, err
+	}
+	if res.Replayed {
+		s.observe("replayed", "")
+	} else {
+		s.observe(string(res.Booking.Status), "")
 	}
 	return res, nil
 }

@@ -59,6 +59,9 @@ type Config struct {
 	// Jitter spreads retries so a recovering server is not hit by every message at once;
 	// default: a random duration between half and all of d.
 	Jitter func(d time.Duration) time.Duration
+	// Attempted, when set, hears each handover to the mail server (for the metrics): err
+	// nil for a message accepted, otherwise whether it will be tried again.
+	Attempted func(err error, willRetry bool)
 }
 
 // Worker sends what the outbox holds.
@@ -325,6 +328,9 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	err = w.cfg.Sender.Send(sendCtx, msg)
 	cancel()
 	d.attempts++
+	if w.cfg.Attempted != nil {
+		w.cfg.Attempted(err, err != nil && mail.Temporary(err) && d.attempts < w.cfg.MaxAttempts)
+	}
 	switch {
 	case err == nil:
 		return w.finish(ctx, d, Sent, msg.Subject, logText, "")

@@ -20,6 +20,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/metrics"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/sso"
@@ -41,6 +42,9 @@ type Config struct {
 	// Ready are the checks /readyz runs besides the database's own (writable, not full,
 	// migrations current): serve adds disk space and the mail worker's heartbeat.
 	Ready []health.Check
+	// MetricsToken is the bearer token a scraper presents at GET /metrics; empty: no
+	// /metrics route at all.
+	MetricsToken string
 }
 
 // Deps are the services the server uses; one struct, no globals.
@@ -53,6 +57,8 @@ type Deps struct {
 	Attendance *attendance.Service
 	Now        clock.Clock
 	Log        *slog.Logger
+	// Metrics, when set, is fed by every request, write and booking outcome.
+	Metrics *metrics.Metrics
 }
 
 // Server is the assembled application.
@@ -100,8 +106,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	e.HandleMethodNotAllowed = true
 	e.Use(requestLog(d.Log), recovery(d.Log))
-
 	policies := map[string]httpx.Policy{}
+	if d.Metrics != nil {
+		d.DB.Observe = d.Metrics.Write
+		d.Bookings.Outcome = d.Metrics.Booking
+		e.Use(d.Metrics.Middleware())
+		if cfg.MetricsToken != "" {
+			e.GET("/metrics", gin.WrapH(d.Metrics.Handler(cfg.MetricsToken)))
+			policies["GET /metrics"] = httpx.Public // the handler asks for the token itself
+		}
+	}
+
 	e.GET("/healthz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()

@@ -43,8 +43,11 @@ type writeRequest struct {
 	ctx   context.Context
 	fn    func(tx *sql.Tx) error
 	quiet bool // changes nothing a cache or the mail worker watches: Generation stays
-	state atomic.Int32
-	done  chan error // buffered: the writer never blocks on an answer
+	// started is when the writer took the write; set before fn runs, read by the caller
+	// after the answer, so the channel orders the two.
+	started time.Time
+	state   atomic.Int32
+	done    chan error // buffered: the writer never blocks on an answer
 }
 
 // groupWriter owns the writer connection and the queue in front of it.
@@ -98,6 +101,14 @@ func (d *DB) queueAndWait(ctx context.Context, fn func(tx *sql.Tx) error, quiet 
 	}
 	d.writer.startOnce.Do(func() { go d.writeLoop() })
 	req := &writeRequest{ctx: ctx, fn: fn, quiet: quiet, done: make(chan error, 1)}
+	if d.Observe != nil {
+		asked := time.Now()
+		defer func() {
+			if !req.started.IsZero() { // the writer took it: it waited, then ran
+				d.Observe(req.started.Sub(asked), time.Since(asked))
+			}
+		}()
+	}
 	expired, stopTimer := d.queueDeadline(ctx)
 	defer stopTimer()
 
@@ -176,6 +187,7 @@ func (d *DB) writeLoop() {
 			return
 		case first := <-d.writer.queue:
 			if first.state.CompareAndSwap(writeQueued, writeTaken) {
+				first.started = time.Now()
 				d.commitGroup(first)
 			}
 		}
@@ -247,6 +259,7 @@ func (d *DB) takeQueued() *writeRequest {
 		select {
 		case req := <-d.writer.queue:
 			if req.state.CompareAndSwap(writeQueued, writeTaken) {
+				req.started = time.Now()
 				return req
 			}
 		default:
