@@ -15,6 +15,7 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/api"
 	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
@@ -133,7 +134,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	policies["GET /readyz"] = httpx.Public
 
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
-	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
+	trail := auditTrail(d.DB, d.Now)
+	d.DB.AfterWrite = audit.AfterWrite(d.Now)
+	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies, Audit: trail}
 	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings,
 		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
 		Guesses: guesses})
@@ -155,7 +158,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	pages := e.Group("/", w.LoadUser, w.AdminTwoFactor)
-	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies}
+	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies, Audit: trail}
 	w.Register(webRouter)
 	e.NoRoute(w.NotFound)
 	e.NoMethod(w.MethodNotAllowed)

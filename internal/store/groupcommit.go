@@ -86,6 +86,15 @@ func (d *DB) WriteUnseen(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // write queues fn for the writer and remembers when the storage was last full, for the
 // readiness check.
 func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
+	if after := d.AfterWrite; after != nil && !quiet {
+		change := fn
+		fn = func(tx *sql.Tx) error {
+			if err := change(tx); err != nil {
+				return err
+			}
+			return after(ctx, tx)
+		}
+	}
 	err := d.queueAndWait(ctx, fn, quiet)
 	if IsFull(err) {
 		d.lastFull.Store(time.Now().UnixNano())

@@ -54,6 +54,11 @@ type DB struct {
 	// line, and how long until the commit holding it returned. Set it before the first
 	// write; nil costs nothing.
 	Observe func(wait, total time.Duration)
+	// AfterWrite, when set, runs inside every write (not WriteUnseen's bookkeeping) after
+	// its fn succeeded, in the same savepoint: the audit trail records a change in the
+	// transaction that makes it, so neither is ever kept without the other. Set it before
+	// the first write.
+	AfterWrite func(ctx context.Context, tx *sql.Tx) error
 }
 
 // DefaultQueueTimeout matches the 5 s busy timeout set in Open's DSN.
