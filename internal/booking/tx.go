@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/booking/waitlist"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -108,9 +109,7 @@ func loadBooking(ctx context.Context, q queryer, id int64) (Booking, error) {
 // waitlistPosition is 1 + the number of people who joined the list earlier.
 func waitlistPosition(ctx context.Context, q queryer, bookingID int64) (int, error) {
 	var pos int
-	err := q.QueryRowContext(ctx, `SELECT 1 + count(*) FROM bookings o JOIN bookings me ON me.id = ?
-		WHERE o.session_id = me.session_id AND o.status = 'waitlisted'
-		  AND (o.waitlisted_at, o.id) < (me.waitlisted_at, me.id)`,
+	err := q.QueryRowContext(ctx, `SELECT `+waitlist.PositionSQL("me")+` FROM bookings me WHERE me.id = ?`,
 		bookingID).Scan(&pos)
 	return pos, err
 }

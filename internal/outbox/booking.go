@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/booking/waitlist"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -44,9 +45,7 @@ func ReadBookingSnapshotTx(ctx context.Context, tx *sql.Tx, bookingID int64, opt
 	var starts, ends store.Time
 	err := tx.QueryRowContext(ctx, `SELECT b.session_id, s.course_id, COALESCE(b.ical_uid, ''), b.ical_sequence, b.user_id,
 		u.name, u.email, c.title, c.summary, s.starts_at, s.ends_at, s.online, s.venue, s.online_url,
-		CASE WHEN b.status = 'waitlisted' THEN (SELECT 1 + count(*) FROM bookings o WHERE o.session_id = b.session_id
-			AND o.status = 'waitlisted' AND (o.waitlisted_at, o.id) < (b.waitlisted_at, b.id))
-			ELSE 0 END
+		CASE WHEN b.status = 'waitlisted' THEN `+waitlist.PositionSQL("b")+` ELSE 0 END
 		FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
 		JOIN users u ON u.id = b.user_id WHERE b.id = ?`, bookingID).
 		Scan(&s.SessionID, &s.CourseID, &s.UID, &s.Sequence, &userID, &s.PersonName, &s.PersonEmail, &s.CourseTitle,
