@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -72,7 +70,7 @@ func measureProcess(ctx context.Context, bin, dbPath string, tokens []string, o 
 	if r.catalogue, err = loadCatalogue(ctx, base, o); err != nil {
 		return r, err
 	}
-	if r.myBookings, err = loadMyBookings(ctx, base, tokens, o); err != nil {
+	if r.myBookings, err = loadGets(ctx, base+"/api/v1/me/bookings", tokens, o); err != nil {
 		return r, err
 	}
 	r.rssKiB, r.peakKiB, err = residentMemory(cmd.Process.Pid)
@@ -108,49 +106,6 @@ func awaitFirstAnswer(ctx context.Context, url string, limit time.Duration) erro
 		time.Sleep(2 * time.Millisecond)
 	}
 	return fmt.Errorf("no answer from %s within %v", url, limit)
-}
-
-// loadMyBookings has o.clients workers each fetch GET /api/v1/me/bookings for people in
-// turn, for as long as the catalogue phase lasts: signed-in reads that touch many rows.
-func loadMyBookings(ctx context.Context, base string, tokens []string, o options) (result, error) {
-	client := newClient(o.clients)
-	stop := time.Now().Add(o.catalogue)
-	var mu sync.Mutex
-	var r result
-	var ok, failed, next atomic.Int64
-	var wg sync.WaitGroup
-	began := time.Now()
-	for range o.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var local []time.Duration
-			for time.Now().Before(stop) {
-				token := tokens[int(next.Add(1))%len(tokens)]
-				t0 := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/me/bookings", nil)
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := client.Do(req)
-				if err == nil {
-					_, err = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				local = append(local, time.Since(t0))
-				if err != nil || resp.StatusCode != http.StatusOK {
-					failed.Add(1)
-					continue
-				}
-				ok.Add(1)
-			}
-			mu.Lock()
-			r.latencies = append(r.latencies, local...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	r.elapsed = time.Since(began)
-	r.ok, r.errors = ok.Load(), failed.Load()
-	return r, nil
 }
 
 // residentMemory reads VmRSS and VmHWM (the high-water mark) of a process, in KiB.
