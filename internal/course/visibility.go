@@ -31,4 +31,6 @@ func (c Course) VisibleTo(v Viewer) bool { return mayView(v, c.Live(), c.Provide
 
 // VisibleTo applies the visibility rule to a session: its CourseStatus is already
 // Published only when the course is live (sessionColumns folds in the approval).
-func (s Session) VisibleTo(v Viewer) bool { return mayView(v, s.CourseStatus == Published, s.ProviderID) }
+func (s Session) VisibleTo(v Viewer) bool {
+	return mayView(v, s.CourseStatus == Published, s.ProviderID)
+}
