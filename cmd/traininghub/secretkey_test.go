@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/cookiejar"
@@ -90,14 +89,7 @@ func TestSecretKeyFile(t *testing.T) {
 // startServeArgs runs `serve --demo` with args on a free port and waits until healthy.
 func startServeArgs(t *testing.T, args ...string) *served {
 	t.Helper()
-	addr := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{base: "http://" + addr, out: &bytes.Buffer{}, errOut: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
-	go func() {
-		s.done <- run(ctx, append([]string{"serve", "--demo", "--addr", addr}, args...), nil, s.out, s.errOut)
-	}()
-	waitHealthy(t, s.base, s.done)
-	return s
+	return runServe(t, args...)
 }
 
 // enableTwoFactor switches two-factor on for the demo practitioner with the key file at

@@ -15,6 +15,7 @@ type pending struct {
 	ev       Event
 	details  func() (subjectType string, subjectID int64, summary string) // read once the handler has parsed its form
 	after    func(ctx context.Context, tx *sql.Tx) (any, error)
+	body     []byte // a JSON request's body, for the summary when no form was sent
 	recorded bool
 }
 
@@ -37,6 +38,16 @@ func Note(ctx context.Context, before any, after func(ctx context.Context, tx *s
 	}
 }
 
+// NoteBody keeps a JSON request's body for the entry's summary (secrets are hidden when
+// it is written). It does nothing outside an audited request.
+func NoteBody(ctx context.Context, body []byte) {
+	if p, ok := ctx.Value(pendingKey{}).(*pending); ok {
+		p.mu.Lock()
+		p.body = body
+		p.mu.Unlock()
+	}
+}
+
 // AfterWrite is the store's hook (store.DB.AfterWrite): inside a request's first
 // committed write, it appends the request's pending change.
 func AfterWrite(now func() time.Time) func(ctx context.Context, tx *sql.Tx) error {
@@ -54,6 +65,9 @@ func AfterWrite(now func() time.Time) func(ctx context.Context, tx *sql.Tx) erro
 		ev.At = now()
 		if p.details != nil {
 			ev.SubjectType, ev.SubjectID, ev.Summary = p.details()
+		}
+		if ev.Summary == "" && p.body != nil {
+			ev.Summary = DescribeJSON(p.body)
 		}
 		if p.after != nil {
 			after, err := p.after(ctx, tx)

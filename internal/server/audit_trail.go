@@ -2,9 +2,7 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -43,7 +41,7 @@ func auditTrail(db *store.DB, now clock.Clock) gin.HandlerFunc {
 		case slices.Contains(readsOfOthers, route):
 			ev.Action, ev.At = audit.Read, now()
 			ev.SubjectType, ev.SubjectID = subjectOf(c)
-			ev.Summary = describe(c.Request.URL.Query())
+			ev.Summary = audit.Describe(c.Request.URL.Query())
 			if err := audit.RecordAlone(c.Request.Context(), db, ev); err != nil {
 				c.Header("Retry-After", "5")
 				c.String(http.StatusServiceUnavailable, "This page shows other people's records, and this view could not be noted in the audit trail, so it is not shown. Please try again in a moment.\n")
@@ -54,7 +52,7 @@ func auditTrail(db *store.DB, now clock.Clock) gin.HandlerFunc {
 			ev.Action = audit.Change
 			c.Request = c.Request.WithContext(audit.WithPending(c.Request.Context(), ev, func() (string, int64, string) {
 				kind, id := subjectOf(c)
-				return kind, id, describe(c.Request.PostForm)
+				return kind, id, audit.Describe(c.Request.PostForm)
 			}))
 		}
 		c.Next()
@@ -95,42 +93,4 @@ func subjectOf(c *gin.Context) (string, int64) {
 		return parts[len(parts)-1], 0
 	}
 	return parts[0], 0
-}
-
-// secretFields never reach the trail: their values are replaced.
-var secretFields = []string{"password", "token", "secret", "code", "csrf", "otp"}
-
-// describe writes submitted fields as "name=value; ...", in name order, with secrets
-// hidden and long values cut, so the trail says what was asked for without holding
-// credentials.
-func describe(v url.Values) string {
-	if len(v) == 0 {
-		return ""
-	}
-	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, k := range names {
-		val := strings.Join(v[k], ", ")
-		lower := strings.ToLower(k)
-		for _, s := range secretFields {
-			if strings.Contains(lower, s) {
-				val = "[hidden]"
-			}
-		}
-		if r := []rune(val); len(r) > 200 {
-			val = string(r[:200]) + "…"
-		}
-		if b.Len() > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(k + "=" + val)
-		if b.Len() > 2000 {
-			break
-		}
-	}
-	return b.String()
 }

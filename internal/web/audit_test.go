@@ -182,6 +182,9 @@ func TestAuditRecordsAPIChanges(t *testing.T) {
 	if len(rows) != 1 || rows[0].ActorID != f.Admin.ID || rows[0].Route != "POST /api/v1/sessions/:id/cancel" {
 		t.Fatalf("entries %+v", rows)
 	}
+	if rows[0].Summary != "reason=Trainer unwell" {
+		t.Errorf("summary of the JSON sent: %q", rows[0].Summary)
+	}
 }
 
 // TestAReadThatCannotBeRecordedIsNotShown: with the database full, a page of someone
