@@ -18,6 +18,19 @@ func newFlags(name string) *flag.FlagSet {
 
 // parse applies the environment first and the command line second.
 func parse(fs *flag.FlagSet, args []string) error {
+	rest, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), rest[0])
+	}
+	return nil
+}
+
+// parseWithArgs is parse for commands that also take plain arguments, such as a file
+// name after the flags; it returns them.
+func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		key := "TRAININGHUB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -28,15 +41,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	if envErr != nil {
-		return envErr
+		return nil, envErr
 	}
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%s: %w", fs.Name(), err)
+		return nil, fmt.Errorf("%s: %w", fs.Name(), err)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	}
-	return nil
+	return fs.Args(), nil
 }
 
 // multi collects a repeatable flag such as --role.

@@ -22,6 +22,7 @@ Usage:
   traininghub token list [--email E] [--db PATH]
   traininghub token revoke --id N [--db PATH]
   traininghub healthcheck [--addr :8080]
+  traininghub backup [--db PATH] [--force] FILE
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
 `
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenList(ctx, rest[1:], stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "revoke":
 		return tokenRevoke(ctx, rest[1:], stdout)
+	case cmd == "backup":
+		return backup(ctx, rest, stdout)
 	case cmd == "healthcheck":
 		return healthcheck(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
