@@ -9,9 +9,9 @@ import (
 	"github.com/traininghub/traininghub/internal/store"
 )
 
-// backup copies the live database to FILE while serve keeps running: `traininghub backup
+// backupCmd copies the live database to FILE while serve keeps running: `traininghub backup
 // [--db PATH] [--force] FILE`.
-func backup(ctx context.Context, args []string, stdout io.Writer) error {
+func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("backup")
 	dbPath := fs.String("db", defaultDB, "SQLite database file to copy")
 	force := fs.Bool("force", false, "replace FILE if it exists")

@@ -178,3 +178,19 @@ func TestServeStartsOnARestoredBackup(t *testing.T) {
 		t.Errorf("restored copy: %d bookings, %d without history", n, orphans)
 	}
 }
+
+// TestServeRefusesABadBackupDirectory: serve with --backup-dir naming something that is not
+// a writable directory stops at start and says why.
+func TestServeRefusesABadBackupDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := runCmd(t, "", "serve", "--db", filepath.Join(dir, "x.db"), "--addr", "127.0.0.1:0",
+		"--backup-dir", filepath.Join(dir, "missing"))
+	if err == nil || !strings.Contains(err.Error(), "--backup-dir: backup directory") || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Errorf("serve with a missing backup directory: %v", err)
+	}
+	_, err = runCmd(t, "", "serve", "--db", filepath.Join(dir, "x.db"), "--addr", "127.0.0.1:0",
+		"--backup-dir", dir, "--backup-at", "25:00")
+	if err == nil || !strings.Contains(err.Error(), "--backup-at") {
+		t.Errorf("serve with --backup-at 25:00: %v", err)
+	}
+}

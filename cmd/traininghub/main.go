@@ -14,6 +14,7 @@ const usage = `traininghub: training booking and learning records for a safeguar
 
 Usage:
   traininghub serve [--addr :8080] [--db data/traininghub.db] [--base-url URL] [--demo]
+                    [--backup-dir DIR --backup-keep 7 --backup-at 02:30]
   traininghub migrate [--db PATH]
   traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
   traininghub user disable --email E [--db PATH]
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case cmd == "token" && len(rest) > 0 && rest[0] == "revoke":
 		return tokenRevoke(ctx, rest[1:], stdout)
 	case cmd == "backup":
-		return backup(ctx, rest, stdout)
+		return backupCmd(ctx, rest, stdout)
 	case cmd == "healthcheck":
 		return healthcheck(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

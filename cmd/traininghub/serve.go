@@ -46,7 +46,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var oidc oidcSettings
 	oidc.register(fs)
 	retention := retentionFlags(fs)
+	var backups nightlyFlags
+	backups.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	nightly, err := backups.nightly()
+	if err != nil {
 		return err
 	}
 	oidcCfg, err := oidc.config()
@@ -110,6 +116,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
 	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
+	if nightly != nil {
+		go nightly.Run(ctx, db, now, log)
+	}
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()
