@@ -155,7 +155,7 @@ func TestServeStartsOnARestoredBackup(t *testing.T) {
 	go func() { done <- run(ctx, []string{"serve", "--addr", addr, "--db", restored}, nil, &out, &errOut) }()
 	base := "http://" + addr
 	waitHealthy(t, base, done)
-	for _, path := range []string{"/courses", "/api/v1/sessions"} {
+	for _, path := range []string{"/readyz", "/courses", "/api/v1/sessions"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/ratelimit"
 
 	"github.com/traininghub/traininghub/internal/mail"
@@ -46,6 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var oidc oidcSettings
 	oidc.register(fs)
 	retention := retentionFlags(fs)
+	minFreeDisk := fs.String("min-free-disk", "100MB", "/readyz fails when the database's disk has less free space than this, e.g. 100MB or 2GB")
 	var backups nightlyFlags
 	backups.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -54,6 +56,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	nightly, err := backups.nightly()
 	if err != nil {
 		return err
+	}
+	minFree, err := health.ParseSize(*minFreeDisk)
+	if err != nil {
+		return fmt.Errorf("--min-free-disk: %w", err)
 	}
 	oidcCfg, err := oidc.config()
 	if err != nil {
@@ -103,7 +109,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
 		Retention: retention},
-		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log})
+		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log,
+			Ready: &health.Readiness{DB: db, MinFreeDisk: minFree, MailBeat: mailer.worker.LastBeat}})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -67,6 +68,18 @@ type Worker struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool // rows a connection is sending now; no other connection takes them
+
+	beat atomic.Int64 // when a connection last came round its loop (Unix nanoseconds)
+}
+
+// LastBeat is when any of the worker's connections last came round its loop or finished a
+// message; zero before Run. A lane idles round its loop every 50 ms, so a beat minutes old
+// means every connection is stuck (a mail server that accepts and never answers).
+func (w *Worker) LastBeat() time.Time {
+	if n := w.beat.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // NewWorker fills in defaults.
@@ -136,6 +149,7 @@ func (w *Worker) lane(ctx context.Context) {
 	tick := time.NewTicker(nudgeCheck)
 	defer tick.Stop()
 	for {
+		w.beat.Store(time.Now().UnixNano())
 		if gen := w.db.Generation(); gen != lastGen || time.Since(lastRun) >= w.cfg.Poll {
 			lastGen, lastRun = gen, time.Now()
 			for ctx.Err() == nil {
@@ -151,6 +165,7 @@ func (w *Worker) lane(ctx context.Context) {
 				}
 				err = w.process(ctx, d)
 				w.release(d.id)
+				w.beat.Store(time.Now().UnixNano())
 				if err != nil && ctx.Err() == nil {
 					w.cfg.Log.Warn("outbox", "err", err)
 					break

@@ -86,6 +86,10 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	if status, _ := servertest.Get(t, http.DefaultClient, s.URL+"/courses"); status != http.StatusOK {
 		t.Errorf("the catalogue (a read) = %d on a full disk", status)
 	}
+	if status, body := servertest.Get(t, http.DefaultClient, s.URL+"/readyz"); status != http.StatusServiceUnavailable ||
+		!strings.Contains(body, `"failing":["storage_full"]`) {
+		t.Errorf("/readyz on a full disk = %d %s", status, body)
+	}
 
 	setFull(t, s, false)
 	s.Clock.Advance(time.Second)

@@ -18,6 +18,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
@@ -49,6 +50,8 @@ type Deps struct {
 	Attendance *attendance.Service
 	Now        clock.Clock
 	Log        *slog.Logger
+	// Ready is what /readyz checks; nil: the database alone, with the default disk minimum.
+	Ready *health.Readiness
 }
 
 // Server is the assembled application.
@@ -108,6 +111,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 		c.String(http.StatusOK, "ok\n")
 	})
 	policies["GET /healthz"] = httpx.Public
+	ready := health.Readiness{DB: d.DB}
+	if d.Ready != nil {
+		ready = *d.Ready
+	}
+	registerReadyz(e, policies, ready)
 
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}

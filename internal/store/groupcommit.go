@@ -103,7 +103,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 
 	select {
 	case err := <-req.done:
-		return answer(err)
+		return d.noteFull(answer(err))
 	case <-expired:
 		if req.state.CompareAndSwap(writeQueued, writeAbandoned) {
 			return fmt.Errorf("%w: waited %v behind other writers", ErrBusy, d.QueueTimeout)
@@ -114,7 +114,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 		}
 	}
 	// The writer took it first: fn is running or has run, so its outcome must be heard.
-	return answer(<-req.done)
+	return d.noteFull(answer(<-req.done))
 }
 
 // queueDeadline bounds the wait for the writer: until ctx's deadline when it has one (a

@@ -48,6 +48,9 @@ type DB struct {
 	// queued behind a lock held elsewhere would each wait one busy timeout longer than the
 	// one before.
 	QueueTimeout time.Duration
+
+	path     string       // the database file, for readiness checks; empty from FromPools
+	lastFull atomic.Int64 // when a write last failed for lack of space (Unix nanoseconds)
 }
 
 // DefaultQueueTimeout matches the 5 s busy timeout set in Open's DSN.
@@ -124,6 +127,7 @@ func OpenSync(path string, sync Sync) (*DB, error) {
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	d := FromPools(w, r)
+	d.path = path
 	// Touch the writer first so the file and WAL exist before a read-only open.
 	if err := w.Ping(); err != nil {
 		d.Close()
