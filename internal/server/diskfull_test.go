@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/server/servertest"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 // setFull makes the real database refuse to grow (SQLite answers SQLITE_FULL, as on a
@@ -73,7 +75,7 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	for i := 0; i < 100 && resp.StatusCode == http.StatusCreated; i++ {
 		resp, got = post()
 	}
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "120" ||
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "30" ||
 		!strings.Contains(got, `"storage_full"`) || !strings.Contains(got, "storage is full. Nothing was changed") {
 		t.Fatalf("write on a full disk: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), got)
 	}
@@ -96,4 +98,38 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	if resp, got := post(); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("after space returned: %d %s", resp.StatusCode, got)
 	}
+}
+
+// TestDiskFullPagesSayWhatHappened: signing in on a full disk (a sign-in writes its
+// session and its sign-in record) answers 503 with Retry-After and a plain English page,
+// not a generic error; once space returns the same sign-in works.
+func TestDiskFullPagesSayWhatHappened(t *testing.T) {
+	s := servertest.New(t)
+	org := s.Org(t, "Avon and Somerset Police", account.Police)
+	s.User(t, "admin@example.org", org.ID, account.Admin)
+
+	setFull(t, s, true)
+	var status int
+	var retry, body string
+	for range 50 { // rows may still fit in room left on existing pages for a while
+		resp, err := s.Browser(t).PostForm(s.URL+"/login", url.Values{"email": {"admin@example.org"}, "password": {testkit.Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		status, retry, body = resp.StatusCode, resp.Header.Get("Retry-After"), string(b)
+		if status != http.StatusSeeOther {
+			break
+		}
+	}
+	if status != http.StatusServiceUnavailable || retry != "30" || !strings.Contains(body, "storage is full") {
+		t.Fatalf("sign-in on a full disk: %d Retry-After %q %.400s", status, retry, body)
+	}
+	if strings.Contains(body, "Something went wrong") {
+		t.Errorf("the page gives the generic error: %.400s", body)
+	}
+
+	setFull(t, s, false)
+	s.SignIn(t, s.Browser(t), "admin@example.org")
 }

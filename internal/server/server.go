@@ -22,6 +22,7 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
+	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/web"
@@ -87,9 +88,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	sessions.Cookie.Secure = secure
 	sessions.Cookie.Path = "/"
 	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		d.Log.Error("session store", "err", err)
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, "The service is busy. Please try again in a moment.", http.StatusServiceUnavailable)
+		// A full disk is said as much (and logged once a minute, as problem.From does);
+		// anything else that stops a sign-in being read or saved is "busy": wait and retry.
+		pub, unexpected := problem.From(err)
+		if !store.IsFull(err) {
+			pub, unexpected = problem.Busy, true
+		}
+		if unexpected {
+			d.Log.Error("session store", "err", err)
+		}
+		w.Header().Set("Retry-After", pub.RetryAfterHeader())
+		http.Error(w, pub.Message, http.StatusServiceUnavailable)
 	}
 
 	gin.SetMode(gin.ReleaseMode)
