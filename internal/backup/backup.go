@@ -137,6 +137,7 @@ func (n Nightly) Run(ctx context.Context, db *store.DB, now clock.Clock, log *sl
 			log.Error("nightly backup failed", "dir", n.Dir, "err", err)
 			continue
 		}
-		log.Info("nightly backup", "file", path, "took", time.Since(start).Round(time.Millisecond), "removed", removed)
+		log.Info("nightly backup", "file", path, "took", time.Since(start).Round(time.Millisecond).String(),
+			"removed", strings.Join(removed, ", "))
 	}
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
-	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/sso"
 	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/web"
@@ -87,19 +86,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
 	sessions.Cookie.Secure = secure
 	sessions.Cookie.Path = "/"
-	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		// A full disk is said as much (and logged once a minute, as problem.From does);
-		// anything else that stops a sign-in being read or saved is "busy": wait and retry.
-		pub, unexpected := problem.From(err)
-		if !store.IsFull(err) {
-			pub, unexpected = problem.Busy, true
-		}
-		if unexpected {
-			d.Log.Error("session store", "err", err)
-		}
-		w.Header().Set("Retry-After", pub.RetryAfterHeader())
-		http.Error(w, pub.Message, http.StatusServiceUnavailable)
-	}
+	sessions.ErrorFunc = sessionError(d.Log, cfg.SiteName)
 
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

@@ -77,12 +77,12 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	return paths
 }
 
-// webRoutes lists the HTML routes (not the API, static files or health check) by method.
+// webRoutes lists the HTML routes (not the API, static files or health checks) by method.
 func webRoutes(policies map[string]httpx.Policy, method string) []string {
 	var out []string
 	for k := range policies {
 		m, path, _ := strings.Cut(k, " ")
-		if m != method || strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/static/") || path == "/healthz" ||
+		if m != method || strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/readyz" ||
 			strings.HasPrefix(path, "/calendar/") { // the calendar feed is not a page: calendar_feed_test.go covers it
 			continue
 		}
