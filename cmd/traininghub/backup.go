@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/store"
@@ -29,6 +30,10 @@ func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if dest == "" || len(rest) > 0 {
 		return fmt.Errorf("backup: give one file to write, e.g. traininghub backup --db %s backups/traininghub.db", *dbPath)
+	}
+	// Opening would create an empty database at a mistyped path, and back that up.
+	if fi, err := os.Stat(*dbPath); err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("backup: no database at %s (give --db, or set TRAININGHUB_DB, as for serve)", *dbPath)
 	}
 	db, err := store.Open(*dbPath)
 	if err != nil {

@@ -125,6 +125,14 @@ func TestBackupWhileBookingsAreMade(t *testing.T) {
 	if _, err := runCmd(t, "", "backup", "--db", dbPath, "--force", copyPath); err != nil {
 		t.Errorf("backup --force: %v", err)
 	}
+	missing := filepath.Join(dir, "typo.db")
+	if _, err := runCmd(t, "", "backup", "--db", missing, filepath.Join(dir, "other.db")); err == nil ||
+		!strings.Contains(err.Error(), "no database at "+missing) {
+		t.Errorf("backup of a database that is not there: %v", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("backup created the database it was asked to copy")
+	}
 	if _, err := runCmd(t, "", "backup", "--db", dbPath, filepath.Join(dir, "missing", "x.db")); err == nil ||
 		!strings.Contains(err.Error(), "backup directory") {
 		t.Errorf("backup into a missing directory: %v", err)

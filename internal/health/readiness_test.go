@@ -136,3 +136,11 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkReadyz(b *testing.B) {
+	db := testkit.DB(b)
+	r := health.Readiness{DB: db, MailBeat: time.Now}
+	for b.Loop() {
+		r.Run(context.Background())
+	}
+}
