@@ -20,11 +20,28 @@ func startBareServer(body []byte, encoding string) (string, func(), error) {
 		}
 		c.Data(http.StatusOK, "text/html; charset=utf-8", body)
 	})
+	return serveBare(e)
+}
+
+// startBareBookingServer answers every POST booking with answer, from a bare Gin handler
+// with no middleware, no token check and no database: the HTTP ceiling for the booking
+// phase, measured in the same run.
+func startBareBookingServer(answer []byte) (string, func(), error) {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.POST("/api/v1/sessions/:id/bookings", func(c *gin.Context) {
+		c.Data(http.StatusCreated, "application/json; charset=utf-8", answer)
+	})
+	return serveBare(e)
+}
+
+// serveBare serves h on a loopback port, returning its address and how to stop it.
+func serveBare(h http.Handler) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: e}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }

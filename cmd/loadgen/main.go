@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -35,6 +37,7 @@ type options struct {
 	sessions    int
 	catalogue   time.Duration
 	maxDuration time.Duration
+	serveBin    string // a built traininghub binary: measure a real serve process too
 }
 
 func main() {
@@ -46,6 +49,8 @@ func main() {
 	flag.IntVar(&o.sessions, "sessions", 10, "sessions each practitioner books (bookings = users x sessions)")
 	flag.DurationVar(&o.catalogue, "catalogue", 10*time.Second, "how long to load the catalogue page")
 	flag.DurationVar(&o.maxDuration, "max", 5*time.Minute, "stop the booking phase after this long whatever happens")
+	flag.StringVar(&o.serveBin, "serve-bin", "", "a built traininghub binary (go build -o /tmp/traininghub ./cmd/traininghub): time its start-up and read its memory on the last phase's database")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
 	var err error
 	if o.clientSet, err = parseClients(*clients); err != nil {
@@ -57,7 +62,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: -sync:", err)
 		os.Exit(2)
 	}
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer stop()
+	}
 	if err := run(context.Background(), o, os.Stdout); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
@@ -88,6 +102,15 @@ func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fi
 		courses:  course.NewService(db, clock.System),
 		bookings: booking.NewService(db, clock.System),
 	}
+	// The load test's own database gets its own key file, as a first start makes one, so
+	// a serve process started on it later can use the same key.
+	key, err := secretkey.Create(path + ".key")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.accounts.UseSecretKey(ctx, key); err != nil {
+		return nil, err
+	}
 	if withDemo {
 		// The demo partnership gives the catalogue page its real size: ten courses.
 		if _, err := demo.Seed(ctx, f.accounts, f.courses, f.bookings, time.Now()); err != nil {
@@ -108,7 +131,7 @@ func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fi
 		// Capacity below demand, so the run mixes confirmed places and waiting lists.
 		id, err := f.courses.CreateSession(ctx, course.SessionInput{CourseID: cid,
 			StartsAt: start.Add(time.Duration(i) * 24 * time.Hour), EndsAt: start.Add(time.Duration(i)*24*time.Hour + 3*time.Hour),
-			Venue: "Guildhall, Bath", Capacity: max(1, o.users*3/4)})
+			Venue: "Guildhall, Bath", Capacity: min(course.MaxCapacity, max(1, o.users*3/4))})
 		if err != nil {
 			return nil, err
 		}
@@ -170,11 +193,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "booking engine, one booking after another, no HTTP: %d in %v = %.0f/s\n\n",
 		ceiling.ok, ceiling.elapsed.Round(time.Millisecond), ceiling.rate())
 
-	var base string
+	var base, lastPath string
+	var last *fixture
+	var lastAPI result
 	for i, clients := range o.clientSet {
 		phase := o
 		phase.clients = clients
-		f, err := newFixture(ctx, filepath.Join(o.dir, fmt.Sprintf("server%d.db", i)), phase, true)
+		lastPath = filepath.Join(o.dir, fmt.Sprintf("server%d.db", i))
+		f, err := newFixture(ctx, lastPath, phase, true)
 		if err != nil {
 			return fmt.Errorf("fixture: %w", err)
 		}
@@ -184,7 +210,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 		defer stop()
-		base = b
+		base, last = b, f
 		api, err := loadBookings(ctx, base, f, phase)
 		if err != nil {
 			return err
@@ -192,11 +218,25 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(out, "API bookings, %d clients: %d ok (%d confirmed, %d waitlisted), %d busy (503), %d errors in %v = %.0f/s; p50 %v, p99 %v; %.0f%% of the naive ceiling\n",
 			clients, api.ok, api.confirmed, api.waitlisted, api.busy, api.errors, api.elapsed.Round(time.Millisecond), api.rate(),
 			api.p(50), api.p(99), 100*api.rate()/naiveCeiling)
+		lastAPI = api
 		if err := checkConsistency(ctx, f, api); err != nil {
 			return err
 		}
 	}
 
+	if answer := sampleAnswer.Load(); answer != nil {
+		bareBase, stopBare, err := startBareBookingServer(*answer)
+		if err != nil {
+			return err
+		}
+		bare, err := loadBookings(ctx, bareBase, last, o)
+		stopBare()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "bare Gin handler answering the same bookings with the same %d bytes, no database, %d clients: %.0f/s; p50 %v, p99 %v (the HTTP ceiling for bookings; the API above is %.0f%% of it)\n",
+			len(*answer), o.clients, bare.rate(), bare.p(50), bare.p(99), 100*lastAPI.rate()/bare.rate())
+	}
 	body, encoding, err := pageBytes(ctx, base+"/courses")
 	if err != nil {
 		return err
@@ -218,6 +258,34 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "catalogue page GET /courses, %d clients: %d ok, %d errors in %v = %.0f req/s; p50 %v, p99 %v; %.0f%% of the bare handler\n",
 		o.clients, cat.ok, cat.errors, cat.elapsed.Round(time.Millisecond), cat.rate(), cat.p(50), cat.p(99), 100*cat.rate()/bare.rate())
+	if o.serveBin == "" {
+		return nil
+	}
+	return reportProcess(ctx, out, lastPath, last, o)
+}
+
+// reportProcess measures a real serve process on the last phase's database beside the
+// same binary starting on an empty one, in the same run.
+func reportProcess(ctx context.Context, out io.Writer, path string, f *fixture, o options) error {
+	var bookings int
+	if err := f.db.R.QueryRowContext(ctx, `SELECT count(*) FROM bookings`).Scan(&bookings); err != nil {
+		return err
+	}
+	empty, err := measureProcess(ctx, o.serveBin, filepath.Join(o.dir, "empty.db"), nil, o)
+	if err != nil {
+		return fmt.Errorf("serve on an empty database: %w", err)
+	}
+	fmt.Fprintf(out, "\nserve process on an empty database (migrations from nothing): first answer after %v, resident %d MiB\n",
+		empty.firstAnswer.Round(time.Millisecond), empty.rssKiB/1024)
+	full, err := measureProcess(ctx, o.serveBin, path, f.tokens, o)
+	if err != nil {
+		return fmt.Errorf("serve on the loaded database: %w", err)
+	}
+	fmt.Fprintf(out, "serve process on the loaded database (%d bookings): first answer after %v (%.1fx the empty start)\n",
+		bookings, full.firstAnswer.Round(time.Millisecond), full.firstAnswer.Seconds()/empty.firstAnswer.Seconds())
+	fmt.Fprintf(out, "  then GET /courses, %d clients: %.0f req/s, p99 %v; GET /api/v1/me/bookings: %.0f req/s, p99 %v, %d errors\n",
+		o.clients, full.catalogue.rate(), full.catalogue.p(99), full.myBookings.rate(), full.myBookings.p(99), full.catalogue.errors+full.myBookings.errors)
+	fmt.Fprintf(out, "  resident memory after the load: %d MiB (peak %d MiB)\n", full.rssKiB/1024, full.peakKiB/1024)
 	return nil
 }
 

@@ -109,6 +109,9 @@ func loadBookings(ctx context.Context, base string, f *fixture, o options) (resu
 	return r, nil
 }
 
+// sampleAnswer keeps the first real 201 booking answer, for the bare handler to send.
+var sampleAnswer atomic.Pointer[[]byte]
+
 type bookingBody struct {
 	Status string `json:"status"`
 }
@@ -130,6 +133,7 @@ func post(ctx context.Context, c *http.Client, url, token string) (int, bookingB
 		return resp.StatusCode, b, err
 	}
 	if resp.StatusCode == http.StatusCreated {
+		sampleAnswer.CompareAndSwap(nil, &data)
 		err = json.Unmarshal(data, &b)
 	}
 	return resp.StatusCode, b, err
@@ -137,11 +141,17 @@ func post(ctx context.Context, c *http.Client, url, token string) (int, bookingB
 
 // loadCatalogue fetches the catalogue page from o.clients workers for o.catalogue.
 func loadCatalogue(ctx context.Context, base string, o options) (result, error) {
+	return loadGets(ctx, base+"/courses", nil, o)
+}
+
+// loadGets has o.clients workers fetch url for o.catalogue, each request signed with the
+// next of tokens in turn (none when tokens is empty), and times every answer.
+func loadGets(ctx context.Context, url string, tokens []string, o options) (result, error) {
 	client := newClient(o.clients)
 	stop := time.Now().Add(o.catalogue)
 	var mu sync.Mutex
 	var r result
-	var ok, failed atomic.Int64
+	var ok, failed, next atomic.Int64
 	var wg sync.WaitGroup
 	began := time.Now()
 	for range o.clients {
@@ -151,7 +161,10 @@ func loadCatalogue(ctx context.Context, base string, o options) (result, error) 
 			var local []time.Duration
 			for time.Now().Before(stop) {
 				t0 := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/courses", nil)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+				if len(tokens) > 0 {
+					req.Header.Set("Authorization", "Bearer "+tokens[int(next.Add(1))%len(tokens)])
+				}
 				resp, err := client.Do(req)
 				if err == nil {
 					_, err = io.Copy(io.Discard, resp.Body)

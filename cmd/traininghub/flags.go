@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,21 +17,40 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
-// parse applies the environment first and the command line second.
+// parse applies the environment first and the command line second, and refuses
+// arguments that are not flags.
 func parse(fs *flag.FlagSet, args []string) error {
-	rest, err := parseWithArgs(fs, args)
-	if err != nil {
+	if err := parseAllowingArgs(fs, args); err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), rest[0])
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
 	return nil
 }
 
-// parseWithArgs is parse for commands that also take plain arguments, such as a file
-// name after the flags; it returns them.
-func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+// parseOneFile is parse for a command that takes one file name, before or after its
+// flags (`backup --db x FILE` and `backup FILE --db x`).
+func parseOneFile(fs *flag.FlagSet, args []string, example string) (string, error) {
+	if err := parseAllowingArgs(fs, args); err != nil {
+		return "", err
+	}
+	var files []string
+	for fs.NArg() > 0 {
+		files = append(files, fs.Arg(0))
+		if err := parseArgs(fs, fs.Args()[1:]); err != nil {
+			return "", err
+		}
+	}
+	if len(files) != 1 {
+		return "", fmt.Errorf("%s: give one file name, e.g. %s", fs.Name(), example)
+	}
+	return files[0], nil
+}
+
+// parseAllowingArgs applies the environment, then the command line, leaving arguments
+// that are not flags in fs.Args().
+func parseAllowingArgs(fs *flag.FlagSet, args []string) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		key := "TRAININGHUB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -41,12 +61,19 @@ func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	})
 	if envErr != nil {
-		return nil, envErr
+		return envErr
 	}
+	return parseArgs(fs, args)
+}
+
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("%s: %w", fs.Name(), err)
+		if errors.Is(err, flag.ErrHelp) {
+			return helpRequested{fs}
+		}
+		return fmt.Errorf("%s: %w", fs.Name(), err)
 	}
-	return fs.Args(), nil
+	return nil
 }
 
 // multi collects a repeatable flag such as --role.
@@ -64,3 +91,22 @@ func (m *multi) Set(v string) error {
 }
 
 const defaultDB = "data/traininghub.db"
+
+// helpRequested is returned when a command is given -h or --help: run prints the
+// command's settings instead of an error.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h helpRequested) Error() string { return h.fs.Name() + ": help requested" }
+
+// printSettings lists a command's flags with their environment names and defaults.
+func printSettings(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "traininghub %s settings (flag, environment variable, default):\n\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "TRAININGHUB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		def := f.DefValue
+		if def == "" {
+			def = "(none)"
+		}
+		fmt.Fprintf(w, "  --%s, %s, default %s\n      %s\n", f.Name, env, def, f.Usage)
+	})
+}

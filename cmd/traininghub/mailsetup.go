@@ -32,6 +32,8 @@ type mailSettings struct {
 	// any one step of an SMTP conversation.
 	connections int
 	timeout     time.Duration
+	// attempted hears each handover to the mail server, for the metrics.
+	attempted func(err error, willRetry bool)
 }
 
 // mailer is the outbox worker and the schedulers (reminders, approval holds, managers'
@@ -59,6 +61,15 @@ func publicBaseURL(baseURL, addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// mailServerURL is the --smtp-url to send through, or "" when it is empty or "none":
+// messages are then kept unsent in the email log.
+func mailServerURL(setting string) string {
+	if v := strings.TrimSpace(setting); !strings.EqualFold(v, "none") {
+		return v
+	}
+	return ""
+}
+
 func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.DB, now clock.Clock, log *slog.Logger) (*mailer, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Hostname() == "" {
@@ -77,8 +88,8 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, fmt.Errorf("TRAININGHUB_MAIL_FROM %q: write it as Name <address@example.org>", s.from)
 	}
 	var sender mail.Sender
-	if s.smtpURL != "" {
-		cfg, err := mail.ParseSMTPURL(s.smtpURL, s.smtpTLS)
+	if smtpURL := mailServerURL(s.smtpURL); smtpURL != "" {
+		cfg, err := mail.ParseSMTPURL(smtpURL, s.smtpTLS)
 		if err != nil {
 			return nil, fmt.Errorf("TRAININGHUB_SMTP_URL: %w", err)
 		}
@@ -106,9 +117,9 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		return nil, err
 	}
 	return &mailer{
-		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.ResetLinks{DB: db, Now: now},
+		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.EmailLinks{DB: db, Now: now},
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
-			Connections: s.connections}),
+			Connections: s.connections, Attempted: s.attempted}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +14,7 @@ import (
 const usage = `traininghub: training booking and learning records for a safeguarding children partnership
 
 Usage:
-  traininghub serve [--addr :8080] [--db data/traininghub.db] [--base-url URL] [--demo]
-                    [--backup-dir DIR --backup-keep 7 --backup-at 02:30]
+  traininghub serve [--addr :8080] [--db data/traininghub.db] [--secret-key-file data/traininghub.key] [--base-url URL] [--demo]
   traininghub migrate [--db PATH]
   traininghub user add --email E --name N --org "Org name" --role R [--role R2] [--job-title T] [--db PATH]
   traininghub user disable --email E [--db PATH]
@@ -22,8 +22,9 @@ Usage:
   traininghub token add --email E [--name N] [--expires 90d] [--db PATH]
   traininghub token list [--email E] [--db PATH]
   traininghub token revoke --id N [--db PATH]
+  traininghub secret-key replace [--db PATH] [--secret-key-file PATH]   (only when the key is lost for good)
+  traininghub backup [--db PATH] [--force] FILE   (a checked copy, safe while serve runs)
   traininghub healthcheck [--addr :8080]
-  traininghub backup [--db PATH] [--force] FILE
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
 `
@@ -31,7 +32,12 @@ Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAINI
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if help, ok := errors.AsType[helpRequested](err); ok {
+		printSettings(os.Stdout, help.fs)
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "traininghub:", err)
 		os.Exit(1)
 	}
@@ -57,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenList(ctx, rest[1:], stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "revoke":
 		return tokenRevoke(ctx, rest[1:], stdout)
+	case cmd == "secret-key" && len(rest) > 0 && rest[0] == "replace":
+		return secretKeyReplace(ctx, rest[1:], stdout)
 	case cmd == "backup":
 		return backupCmd(ctx, rest, stdout)
 	case cmd == "healthcheck":

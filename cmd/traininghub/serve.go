@@ -16,10 +16,10 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
-	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/ratelimit"
 
 	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/metrics"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/server"
@@ -44,22 +44,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
+	keyFile := secretKeyFlag(fs)
 	var oidc oidcSettings
 	oidc.register(fs)
 	retention := retentionFlags(fs)
-	minFreeDisk := fs.String("min-free-disk", "100MB", "/readyz fails when the database's disk has less free space than this, e.g. 100MB or 2GB")
-	var backups nightlyFlags
-	backups.register(fs)
+	ops := opsFlags(fs)
+	metricsToken := fs.String("metrics-token", "", "bearer token a Prometheus scraper presents at /metrics; empty: no /metrics")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	nightly, err := backups.nightly()
-	if err != nil {
+	if err := ops.check(); err != nil {
 		return err
-	}
-	minFree, err := health.ParseSize(*minFreeDisk)
-	if err != nil {
-		return fmt.Errorf("--min-free-disk: %w", err)
 	}
 	oidcCfg, err := oidc.config()
 	if err != nil {
@@ -82,6 +77,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	now := clock.System
 	accounts := account.NewService(db, now, account.NewHasher(account.DefaultHashParams, 4))
+	if err := openSecretKey(ctx, accounts, secretKeyPath(*keyFile, *dbPath), *dbPath, log); err != nil {
+		return err
+	}
 	courses := course.NewService(db, now)
 	bookings := booking.NewService(db, now)
 
@@ -97,6 +95,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printLogins(stdout, logins, len(seeded) > 0, *addr, *dbPath)
 	}
 
+	figures := metrics.New(db, now)
+	ms.attempted = figures.MailAttempt
 	public := publicBaseURL(*baseURL, *addr) // links in emails and calendar UIDs both use it
 	mailer, err := newMailer(ms, public, *siteName, *partnership, db, now, log)
 	if err != nil {
@@ -108,9 +108,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		trusted = strings.Split(*proxies, ",")
 	}
 	app, err := server.New(server.Config{BaseURL: public, SiteName: *siteName, Partnership: *partnership, TrustedProxies: trusted, OIDC: oidcCfg,
-		Retention: retention},
-		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log,
-			Ready: &health.Readiness{DB: db, MinFreeDisk: minFree, MailBeat: mailer.worker.LastBeat}})
+		Retention: retention, Ready: ops.readyChecks(*dbPath, mailer.worker.Heartbeat, ms.timeout),
+		MetricsToken: *metricsToken},
+		server.Deps{DB: db, Accounts: accounts, Courses: courses, Bookings: bookings, Now: now, Log: log, Metrics: figures})
 	if err != nil {
 		return err
 	}
@@ -123,9 +123,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
 	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
-	if nightly != nil {
-		go nightly.Run(ctx, db, now, log)
-	}
+	go runNightly(ctx, ops.nightly(db, now, log))
 	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
 	defer mailer.wait()
 	defer stopMail()

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,22 +59,66 @@ func TestServeDemoSendsMailAndStopsCleanly(t *testing.T) {
 // served is `serve --demo` running in this process.
 type served struct {
 	base        string
-	out, errOut *bytes.Buffer
+	out, errOut *syncBuffer
 	cancel      context.CancelFunc
 	done        chan error
 }
 
-// startServe runs `serve --demo` over dbPath on a free port and waits until it is healthy.
-func startServe(t *testing.T, dbPath string) *served {
+// syncBuffer is a buffer the server writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// listeningRE finds the address serve logs when it starts listening.
+var listeningRE = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
+
+// runServe starts serve with args on a port the system picks, and waits until it is
+// listening and healthy. Asking for port 0 and reading the address back means another
+// test's server can never be mistaken for this one.
+func runServe(t *testing.T, args ...string) *served {
 	t.Helper()
-	addr := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{base: "http://" + addr, out: &bytes.Buffer{}, errOut: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &served{out: &syncBuffer{}, errOut: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		s.done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--db", dbPath}, nil, s.out, s.errOut)
+		s.done <- run(ctx, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0"}, args...), nil, s.out, s.errOut)
 	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for s.base == "" {
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve exited early: %v\n%s", err, s.errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start listening within 30 s:\n%s", s.errOut.String())
+		}
+		if m := listeningRE.FindStringSubmatch(s.errOut.String()); m != nil {
+			s.base = "http://" + m[1]
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	waitHealthy(t, s.base, s.done)
 	return s
+}
+
+// startServe runs `serve --demo` over dbPath and waits until it is healthy.
+func startServe(t *testing.T, dbPath string) *served {
+	t.Helper()
+	return runServe(t, "--db", dbPath)
 }
 
 // stop interrupts the server as Ctrl-C would and fails the test unless it stops cleanly.

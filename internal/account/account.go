@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -68,6 +69,10 @@ type Service struct {
 	DB     *store.DB
 	Now    clock.Clock
 	Hasher *Hasher
+	// Secrets encrypts two-factor secrets and signs remembered browsers; set it with
+	// UseSecretKey, which checks it against the database. Without it two-factor sign-in
+	// cannot be set up or checked.
+	Secrets *secretkey.Key
 }
 
 // NewService wires a Service.

@@ -3,48 +3,25 @@ package account
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/traininghub/traininghub/internal/store"
 )
 
 // RememberFor is how long a browser that passed the second factor may skip it.
 const RememberFor = 30 * 24 * time.Hour
 
-// rememberKeySetting names the secret that signs remembered-browser cookies. It is made
-// at random the first time it is needed and kept in the database, so every server
-// process signs alike and a restart does not forget the browsers.
-const rememberKeySetting = "two_factor_remember_key"
-
-func (s *Service) rememberKey(ctx context.Context) ([]byte, error) {
-	var v string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, rememberKeySetting).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return nil, err
-		}
-		err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
-				rememberKeySetting, hex.EncodeToString(b)); err != nil {
-				return err
-			}
-			return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, rememberKeySetting).Scan(&v)
-		})
+// rememberKey signs remembered-browser cookies. It is derived from the secret key file,
+// never stored in the database, so a copy of the database cannot forge a cookie; every
+// server process with the same key file signs alike, and a restart forgets no browser.
+func (s *Service) rememberKey(context.Context) ([]byte, error) {
+	if s.Secrets == nil {
+		return nil, ErrNoSecretKey
 	}
-	if err != nil {
-		return nil, store.Classify(err)
-	}
-	return hex.DecodeString(v)
+	return s.Secrets.Derive("two-factor-remember"), nil
 }
 
 // rememberMAC signs the account, the expiry and what must not have changed since: when

@@ -55,7 +55,7 @@ func wellFormedResetToken(token string) bool {
 // RequestPasswordReset emails a single-use link to the active account with this address,
 // if there is one. The link's row and its email are written in the same transaction, so
 // a link exists exactly when its email is queued; its secret is made only when the email
-// is sent (ResetLinks.MintLink) and stored only as a SHA-256 hash. Unknown and disabled addresses do the same work (a fresh
+// is sent (EmailLinks.MintLink) and stored only as a SHA-256 hash. Unknown and disabled addresses do the same work (a fresh
 // secret and a write transaction that changes nothing) and return nil too, so neither
 // the answer nor its timing says whether an account exists.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {

@@ -53,7 +53,7 @@ func resetEmails(t *testing.T, env *testkit.Env, userID int64) []outbox.ResetSna
 		// a test can look at the emails again).
 		if tok, ok := minted[p.Reset.LinkID]; ok {
 			p.Reset.Token = tok
-		} else if tok, err := (account.ResetLinks{DB: env.DB, Now: env.Clock.Now}).MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID); err == nil {
+		} else if tok, err := (account.EmailLinks{DB: env.DB, Now: env.Clock.Now}).MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID); err == nil {
 			minted[p.Reset.LinkID] = tok
 			p.Reset.Token = tok
 		}

@@ -2,9 +2,7 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"math"
 	"net/netip"
@@ -205,46 +203,13 @@ func (l *SigninLimits) Forgive(ctx context.Context, email string) error {
 	})
 }
 
-const deviceKeySetting = "device_cookie_key"
-
-// DeviceCookieKey is the secret that signs device cookies: made at random on first start
-// and kept in the settings table, so it survives restarts, every server process shares it,
-// and it is never in the code. Deleting the setting ends every device cookie once the
-// servers restart.
-func (s *Service) DeviceCookieKey(ctx context.Context) ([]byte, error) {
-	read := func() ([]byte, error) {
-		var v string
-		err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, deviceKeySetting).Scan(&v)
-		if err != nil {
-			return nil, err
-		}
-		return hex.DecodeString(v)
+// DeviceCookieKey is the secret that signs device cookies. It is derived from the secret
+// key file, never stored in the database, so a copy of the database cannot forge a
+// cookie that lifts the sign-in limits; every server process with the same key file
+// shares it, and a restart keeps it.
+func (s *Service) DeviceCookieKey(context.Context) ([]byte, error) {
+	if s.Secrets == nil {
+		return nil, ErrNoSecretKey
 	}
-	key, err := read()
-	if err == nil && len(key) >= 32 {
-		return key, nil
-	}
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, store.Classify(err)
-	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	// Another process may have made one at the same moment: the first one written wins.
-	if err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
-			deviceKeySetting, hex.EncodeToString(fresh))
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	key, err = read()
-	if err != nil {
-		return nil, store.Classify(err)
-	}
-	if len(key) < 32 {
-		return nil, errors.New("the stored device cookie key is too short")
-	}
-	return key, nil
+	return s.Secrets.Derive("device-cookie"), nil
 }

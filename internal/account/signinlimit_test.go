@@ -3,11 +3,14 @@ package account_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/testkit"
 )
 
@@ -134,26 +137,33 @@ func TestSigninLimitsLeakAwayAndArePruned(t *testing.T) {
 	}
 }
 
-// TestDeviceCookieKeyMadeOnceAndKept: the key is made on first use, stored, and the same
-// for a second service (another process) over the same file, before and after reopening.
-func TestDeviceCookieKeyMadeOnceAndKept(t *testing.T) {
+// TestDeviceCookieKeyComesFromTheKeyFile: the key is the same for a second service (another
+// process) over the same database and key, differs for another key, is never stored in
+// the database, and without a key there is none.
+func TestDeviceCookieKeyComesFromTheKeyFile(t *testing.T) {
 	env := testkit.New(t)
 	ctx := context.Background()
 	k1, err := env.Accounts.DeviceCookieKey(ctx)
 	if err != nil || len(k1) != 32 {
 		t.Fatalf("key %x, err %v", k1, err)
 	}
-	other := testkit.DBAt(t, env.Path)
-	k2, err := account.NewService(other, env.Clock.Now, nil).DeviceCookieKey(ctx)
+	other := account.NewService(testkit.DBAt(t, env.Path), env.Clock.Now, nil)
+	if _, err := other.DeviceCookieKey(ctx); !errors.Is(err, account.ErrNoSecretKey) {
+		t.Fatalf("a service without a key: %v", err)
+	}
+	if _, err := other.UseSecretKey(ctx, testkit.SecretKey(t)); err != nil {
+		t.Fatal(err)
+	}
+	k2, err := other.DeviceCookieKey(ctx)
 	if err != nil || !bytes.Equal(k1, k2) {
 		t.Fatalf("a second process got another key: %x vs %x (%v)", k1, k2, err)
 	}
-	if bytes.Equal(k1, make([]byte, 32)) {
-		t.Fatal("the key is all zeros")
+	if found := testkit.PlainTextSecrets(t, env.DB.R, hex.EncodeToString(k1), string(k1)); len(found) > 0 {
+		t.Fatalf("the device cookie key is stored in %v", found)
 	}
-	// A fresh database gets a different key.
-	k3, err := testkit.New(t).Accounts.DeviceCookieKey(ctx)
-	if err != nil || bytes.Equal(k1, k3) {
-		t.Fatalf("two databases share a key: %x (%v)", k3, err)
+	key, _, _ := secretkey.Generate()
+	k3, _ := (&account.Service{Secrets: key}).DeviceCookieKey(ctx)
+	if bytes.Equal(k1, k3) {
+		t.Fatal("two keys give the same device cookie key")
 	}
 }

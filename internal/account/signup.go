@@ -34,10 +34,11 @@ const (
 	KindJoinDeclined      outbox.Kind = "join_declined"      // to the person
 )
 
-// SignupMessage is the snapshot those messages carry (outbox.Payload.Data).
+// SignupMessage is the snapshot those messages carry (outbox.Payload.Data). An
+// email_confirmation names its link by outbox.Payload.LinkID; the link's secret is minted
+// as the email is sent (EmailLinks), never queued.
 type SignupMessage struct {
 	Name         string    `json:"name"`                // the reader
-	Token        string    `json:"token,omitempty"`     // email_confirmation: the link's secret
 	ExpiresAt    time.Time `json:"expires_at,omitzero"` // email_confirmation
 	Organisation string    `json:"organisation,omitempty"`
 	PersonName   string    `json:"person_name,omitempty"` // join_requested: who asks
@@ -134,10 +135,6 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 	if err != nil {
 		return err
 	}
-	token, tokenHash, err := newResetToken()
-	if err != nil {
-		return err
-	}
 	now := s.Now().UTC().Truncate(time.Second)
 	stamp := store.FormatTime(now)
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
@@ -179,7 +176,7 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 				return err
 			}
 		}
-		return queueConfirmationTx(ctx, tx, id, n.Name, n.Email, orgName, membership == Requested, token, tokenHash, now)
+		return queueConfirmationTx(ctx, tx, id, n.Name, n.Email, orgName, membership == Requested, now)
 	})
 }
 
@@ -203,21 +200,22 @@ func warnOwnerTx(ctx context.Context, tx *sql.Tx, userID int64, name, email stri
 	return err
 }
 
-// queueConfirmationTx stores a link's hash and queues the email carrying its secret, in
-// the caller's transaction: a link exists exactly when its email is queued.
+// queueConfirmationTx records a confirmation link and queues its email, which names the
+// link by id, in the caller's transaction: a link exists exactly when its email is queued,
+// and its secret is minted only as the email is sent.
 func queueConfirmationTx(ctx context.Context, tx *sql.Tx, userID int64, name, email, org string, requested bool,
-	token, tokenHash string, now time.Time) error {
+	now time.Time) error {
 	expires := now.Add(ConfirmLinkLifetime)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO email_confirmations (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		tokenHash, userID, store.FormatTime(now), store.FormatTime(expires)); err != nil {
+	linkID, err := insertLinkTx(ctx, tx, confirmationLinks, userID, now, expires)
+	if err != nil {
 		return err
 	}
-	data, err := json.Marshal(SignupMessage{Name: name, Token: token, ExpiresAt: expires, Organisation: org, Requested: requested})
+	data, err := json.Marshal(SignupMessage{Name: name, ExpiresAt: expires, Organisation: org, Requested: requested})
 	if err != nil {
 		return err
 	}
 	_, err = outbox.EnqueueTx(ctx, tx, outbox.Row{Kind: KindEmailConfirmation, UserID: userID, ToEmail: email, ToName: name,
-		Payload: outbox.Payload{Data: data}, ExpiresAt: expires}, now)
+		Payload: outbox.Payload{Data: data, LinkID: linkID}, ExpiresAt: expires}, now)
 	return err
 }
 
@@ -295,10 +293,6 @@ func confirmAddressTx(ctx context.Context, tx *sql.Tx, userID int64, now time.Ti
 // ResendConfirmation emails a fresh link to a signed-in person whose address is not yet
 // confirmed; for a confirmed one it does nothing. At most 3 links work at once.
 func (s *Service) ResendConfirmation(ctx context.Context, userID int64) error {
-	token, tokenHash, err := newResetToken()
-	if err != nil {
-		return err
-	}
 	now := s.Now().UTC().Truncate(time.Second)
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
 		var name, email, org string
@@ -321,6 +315,6 @@ func (s *Service) ResendConfirmation(ctx context.Context, userID int64) error {
 		if live >= maxLiveResets {
 			return ErrTooManyConfirmLinks
 		}
-		return queueConfirmationTx(ctx, tx, userID, name, email, org, m == Requested, token, tokenHash, now)
+		return queueConfirmationTx(ctx, tx, userID, name, email, org, m == Requested, now)
 	})
 }

@@ -63,6 +63,7 @@ func (s *Service) TwoFactorStatus(ctx context.Context, userID int64) (TwoFactor,
 }
 
 // StartTOTP makes a new secret for u, waiting for a first code before it is switched on.
+// The secret is stored encrypted under the secret key (Service.Secrets), bound to u.
 // Starting again replaces an unconfirmed secret; an account that already has two-factor
 // on must switch it off first.
 func (s *Service) StartTOTP(ctx context.Context, u *User, issuer string) (TOTPSetup, error) {
@@ -71,10 +72,14 @@ func (s *Service) StartTOTP(ctx context.Context, u *User, issuer string) (TOTPSe
 	if err != nil {
 		return TOTPSetup{}, err
 	}
+	sealed, err := s.sealTOTP(u.ID, key.Secret())
+	if err != nil {
+		return TOTPSetup{}, err
+	}
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO user_totp (user_id, secret, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, last_step = 0
-			WHERE user_totp.enabled_at IS NULL`, u.ID, key.Secret(), store.FormatTime(s.Now()))
+			WHERE user_totp.enabled_at IS NULL`, u.ID, sealed, store.FormatTime(s.Now()))
 		if err != nil {
 			return err
 		}
@@ -91,10 +96,14 @@ func (s *Service) StartTOTP(ctx context.Context, u *User, issuer string) (TOTPSe
 
 // PendingTOTP returns the unconfirmed secret of u, or store.ErrNotFound.
 func (s *Service) PendingTOTP(ctx context.Context, u *User, issuer string) (TOTPSetup, error) {
-	var secret string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT secret FROM user_totp WHERE user_id = ? AND enabled_at IS NULL`, u.ID).Scan(&secret)
+	var stored string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT secret FROM user_totp WHERE user_id = ? AND enabled_at IS NULL`, u.ID).Scan(&stored)
 	if err != nil {
 		return TOTPSetup{}, store.Classify(err)
+	}
+	secret, err := s.openTOTP(u.ID, stored)
+	if err != nil {
+		return TOTPSetup{}, err
 	}
 	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
 	if err != nil {
@@ -153,16 +162,20 @@ func (s *Service) checkTOTPTx(ctx context.Context, tx *sql.Tx, userID int64, cod
 	if len(code) != 6 {
 		return false, nil
 	}
-	var secret string
+	var stored string
 	var last int64
 	q := `SELECT secret, last_step FROM user_totp WHERE user_id = ? AND enabled_at IS NULL`
 	if enabled {
 		q = `SELECT secret, last_step FROM user_totp WHERE user_id = ? AND enabled_at IS NOT NULL`
 	}
-	err := tx.QueryRowContext(ctx, q, userID).Scan(&secret, &last)
+	err := tx.QueryRowContext(ctx, q, userID).Scan(&stored, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
+	if err != nil {
+		return false, err
+	}
+	secret, err := s.openTOTP(userID, stored)
 	if err != nil {
 		return false, err
 	}

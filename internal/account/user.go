@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -263,7 +264,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if err != nil && err != sql.ErrNoRows {
 		return nil, store.Classify(err)
 	}
-	if err == sql.ErrNoRows || hash == "" {
+	if errors.Is(err, sql.ErrNoRows) || hash == "" {
 		_, _ = s.Hasher.Hash(ctx, password)
 		return nil, ErrBadCredentials
 	}

@@ -53,7 +53,7 @@ func (h *Handler) getCourse(c *gin.Context) {
 		return
 	}
 	u := httpx.CurrentUser(c)
-	if crs.Status != course.Published && !u.IsAdmin() {
+	if !crs.VisibleTo(course.ViewerOf(u)) {
 		h.fail(c, course.ErrCourseNotBookable)
 		return
 	}

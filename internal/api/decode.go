@@ -14,6 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/traininghub/traininghub/internal/audit"
+
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -39,6 +41,7 @@ func decodeJSON(c *gin.Context, dst any, allowEmpty bool) error {
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); bytes.HasPrefix(trimmed, []byte("null")) {
 		return badRequest("Send the request as a JSON object in the body; null is not an object.", nil)
 	}
+	audit.NoteBody(c.Request.Context(), data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err = dec.Decode(dst)

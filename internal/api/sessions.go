@@ -46,12 +46,10 @@ func (h *Handler) linkVisibility(c *gin.Context) (links, error) {
 	return l, nil
 }
 
-// visible reports whether the caller may see a session at all: sessions of courses that
-// are not live exist only for admins and for the partner organisation that delivers them.
+// visible reports whether the caller may see a session at all, by the one rule pages
+// use too (course.Session.VisibleTo).
 func visible(c *gin.Context, s course.Session) bool {
-	u := httpx.CurrentUser(c)
-	return s.CourseStatus == course.Published || u.IsAdmin() ||
-		(u.IsPartner() && s.ProviderID != 0 && s.ProviderID == u.OrganisationID)
+	return s.VisibleTo(course.ViewerOf(httpx.CurrentUser(c)))
 }
 
 // listSessions lists sessions in start order. Without from, sessions that have not yet

@@ -131,7 +131,9 @@ var (
 // MaxReasonLength bounds a manager's note, in characters.
 const MaxReasonLength = 1000
 
-// newToken is the secret in a decision link: 256 random bits. Only its SHA-256 is kept.
+// newToken is 256 random bits and its SHA-256. Decision links emailed before links named
+// requests by number carried such a token, and ByToken still finds their requests; a new
+// request stores the hash of a token nobody is told, so token_hash stays unique.
 func newToken() (token, hash string) {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)

@@ -27,7 +27,8 @@ func (s *Service) Get(ctx context.Context, id int64) (Request, error) {
 	return r, store.Classify(err)
 }
 
-// ByToken finds the request a decision link points at. A token that is malformed or
+// ByToken finds the request a decision link emailed before links named requests by
+// number points at. A token that is malformed or
 // unknown is simply not found.
 func (s *Service) ByToken(ctx context.Context, token string) (Request, error) {
 	if !validToken(token) {

@@ -11,7 +11,9 @@ import (
 
 // The approval messages; package notify words them from Message.
 const (
-	// KindRequested asks a manager to decide, with links carrying the request's token.
+	// KindRequested asks a manager to decide, with links to the request's page by its
+	// number: the page needs a signed-in manager or admin anyway, so the link holds no
+	// secret.
 	KindRequested outbox.Kind = "approval_requested"
 	// KindApproved tells the person; the booking engine's own email (with the calendar
 	// invite, or the waiting-list note) follows separately.
@@ -33,7 +35,6 @@ var Kinds = []outbox.Kind{KindRequested, KindApproved, KindDeclined, KindHoldExp
 // when the change happened.
 type Message struct {
 	RequestID    int64     `json:"request_id"`
-	Token        string    `json:"token,omitempty"` // approval_requested: the decision link's secret
 	PersonName   string    `json:"person_name"`
 	PersonEmail  string    `json:"person_email"`
 	JobTitle     string    `json:"job_title,omitempty"`

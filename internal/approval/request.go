@@ -29,7 +29,7 @@ func (s *Service) Request(ctx context.Context, sessionID, userID, actorID int64)
 	if actorID == 0 {
 		actorID = userID
 	}
-	token, hash := newToken()
+	_, hash := newToken()
 	var out Requested
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
@@ -91,7 +91,7 @@ func (s *Service) Request(ctx context.Context, sessionID, userID, actorID int64)
 			return err
 		}
 		out.Request = r
-		out.ManagersNotified, err = notifyManagers(ctx, tx, r, token, !free, now)
+		out.ManagersNotified, err = notifyManagers(ctx, tx, r, !free, now)
 		return err
 	})
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Service) Request(ctx context.Context, sessionID, userID, actorID int64)
 
 // notifyManagers queues approval_requested to every active manager of the person's
 // organisation except the person, and returns how many there were.
-func notifyManagers(ctx context.Context, tx *sql.Tx, r Request, token string, full bool, now time.Time) (int, error) {
+func notifyManagers(ctx context.Context, tx *sql.Tx, r Request, full bool, now time.Time) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.email, u.name FROM users u
 		JOIN user_roles ur ON ur.user_id = u.id AND ur.role = 'manager'
 		WHERE u.organisation_id = ? AND u.active = 1 AND u.id <> ? ORDER BY u.id`, r.OrganisationID, r.UserID)
@@ -127,7 +127,7 @@ func notifyManagers(ctx context.Context, tx *sql.Tx, r Request, token string, fu
 		return 0, err
 	}
 	msg := message(r)
-	msg.Token, msg.Full = token, full
+	msg.Full = full
 	for _, m := range managers {
 		if err := enqueue(ctx, tx, KindRequested, m.id, m.email, m.name, msg, now); err != nil {
 			return 0, err

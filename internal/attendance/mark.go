@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // Reasons written to the booking history for register changes.
 const (
 	ReasonMarked = "attendance recorded"
-	ReasonWalkIn = "walk-in added to the register"
+	ReasonWalkIn = booking.ReasonWalkIn
 )
 
 // SetMark records one person's attendance on an open register.
@@ -193,52 +194,16 @@ func (s *Service) AddWalkIn(ctx context.Context, w WalkIn) (int64, error) {
 		if err := f.writable(s.Now()); err != nil {
 			return err
 		}
-		var existing int64
-		var status string
-		err = tx.QueryRowContext(ctx, `SELECT id, status FROM bookings WHERE session_id = ? AND user_id = ?
-			AND status IN ('confirmed', 'waitlisted')`, w.SessionID, u.ID).Scan(&existing, &status)
-		switch {
-		case err == nil && status == "confirmed":
+		bookingID, err = booking.WalkInTx(ctx, tx, w.SessionID, u.ID, w.ActorID, s.Now())
+		if errors.Is(err, booking.ErrAlreadyConfirmed) {
 			return ErrAlreadyOnRegister
-		case err == nil: // on the waiting list, and came anyway
-			bookingID = existing
-			stamp := store.FormatTime(s.Now())
-			if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'confirmed', walk_in = 1, updated_at = ? WHERE id = ?`,
-				stamp, existing); err != nil {
-				return err
-			}
-			if err := history(ctx, tx, existing, "waitlisted", "confirmed", w.ActorID, ReasonWalkIn, stamp); err != nil {
-				return err
-			}
-		case errors.Is(err, sql.ErrNoRows):
-			stamp := store.FormatTime(s.Now())
-			res, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, walk_in, created_at, updated_at, ical_uid)
-				VALUES (?, ?, 'confirmed', 1, ?, ?, lower(hex(randomblob(16))))`, w.SessionID, u.ID, stamp, stamp)
-			if err != nil {
-				return err
-			}
-			if bookingID, err = res.LastInsertId(); err != nil {
-				return err
-			}
-			if err := history(ctx, tx, bookingID, "", "confirmed", w.ActorID, ReasonWalkIn, stamp); err != nil {
-				return err
-			}
-		default:
+		}
+		if err != nil {
 			return err
 		}
 		return s.markTx(ctx, tx, bookingID, "", Attended, w.ActorID)
 	})
 	return bookingID, err
-}
-
-func history(ctx context.Context, tx *sql.Tx, bookingID int64, from, to string, actorID int64, reason, at string) error {
-	var fromArg any
-	if from != "" {
-		fromArg = from
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO booking_history (booking_id, from_status, to_status, actor_id, reason, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, bookingID, fromArg, to, nullID(actorID), reason, at)
-	return err
 }
 
 func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {

@@ -53,7 +53,13 @@ func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 		return err
 	})
 	if err != nil {
+		s.observeRefusal("refused", err)
 		return Result{}, err
+	}
+	if res.Replayed {
+		s.observe("replayed", "")
+	} else {
+		s.observe(string(res.Booking.Status), "")
 	}
 	return res, nil
 }
@@ -84,8 +90,9 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	}
 	var active, confirmedEmail bool
 	var membership account.Membership
-	err = tx.QueryRowContext(ctx, `SELECT active, email_confirmed, membership FROM users WHERE id = ?`, req.UserID).
-		Scan(&active, &confirmedEmail, &membership)
+	mail := sess.mail
+	err = tx.QueryRowContext(ctx, `SELECT active, email_confirmed, membership, name, email FROM users WHERE id = ?`, req.UserID).
+		Scan(&active, &confirmedEmail, &membership, &mail.PersonName, &mail.PersonEmail)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !active) {
 		return Result{}, ErrUserNotFound
 	}
@@ -108,8 +115,9 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	}
 	// A second live booking of the same person is refused by the bookings_live unique
 	// index, which saves looking first.
+	mail.UID = newUID()
 	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, ical_uid)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, newUID())
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, mail.UID)
 	if store.IsConstraint(err) {
 		return Result{}, ErrAlreadyBooked
 	}
@@ -123,14 +131,17 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	if err := writeHistory(ctx, tx, id, "", status, req.ActorID, reason, stamp); err != nil {
 		return Result{}, err
 	}
+	// The email is built from what this transaction read while deciding (the session, the
+	// course, the person), so the answer and the email agree without reading them again.
+	mail.BookingID, mail.ByOrganiser = id, req.ActorID != req.UserID
 	kind := outbox.BookingConfirmed
 	if status == Waitlisted {
 		kind = outbox.WaitlistJoined
+		if mail.WaitlistPosition, err = waitlistPosition(ctx, tx, id); err != nil {
+			return Result{}, err
+		}
 	}
-	// The message's snapshot reads the waiting-list position inside this transaction, so
-	// the answer and the email agree and a booking is never reported with an error.
-	snap, err := outbox.SnapshotAndEnqueueTx(ctx, tx, kind, id, outbox.Options{ByOrganiser: req.ActorID != req.UserID}, now)
-	if err != nil {
+	if err := outbox.EnqueueSnapshotTx(ctx, tx, kind, mail, req.UserID, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -140,5 +151,5 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 		}
 	}
 	return Result{Booking: Booking{ID: id, SessionID: req.SessionID, UserID: req.UserID, Status: status,
-		WaitlistPosition: snap.WaitlistPosition, CreatedAt: now, UpdatedAt: now}}, nil
+		WaitlistPosition: mail.WaitlistPosition, CreatedAt: now, UpdatedAt: now}}, nil
 }

@@ -67,6 +67,11 @@ type Booking struct {
 type Service struct {
 	DB  *store.DB
 	Now clock.Clock
+	// Outcome, when set, hears what became of each booking request and cancellation once
+	// its transaction has ended (for the metrics): outcome is confirmed, waitlisted,
+	// replayed, refused, busy, error, cancelled, late_cancelled, promoted or
+	// cancel_refused; reason is a refusal's code.
+	Outcome func(outcome, reason string)
 }
 
 // NewService wires a Service.

@@ -29,7 +29,9 @@ var ErrHeldForApproval = problem.Conflict("held_for_approval",
 // person waiting, in the same transaction.
 func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error) {
 	var out Booking
+	var promoted []int64
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
+		promoted = nil
 		b, err := loadBooking(ctx, tx, req.BookingID)
 		if err != nil {
 			return err
@@ -78,7 +80,7 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 			return err
 		}
 		if b.Status == Confirmed {
-			if _, err := PromoteTx(ctx, tx, b.SessionID, req.ActorID, now); err != nil {
+			if promoted, err = PromoteTx(ctx, tx, b.SessionID, req.ActorID, now); err != nil {
 				return err
 			}
 		}
@@ -86,7 +88,15 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 		out = b
 		return nil
 	})
-	return out, err
+	if err != nil {
+		s.observeRefusal("cancel_refused", err)
+		return out, err
+	}
+	s.observe(string(out.Status), "")
+	for range promoted {
+		s.observe("promoted", "")
+	}
+	return out, nil
 }
 
 // isLate says whether cancelling b now counts as a late cancellation: a confirmed place

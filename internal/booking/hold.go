@@ -33,8 +33,9 @@ const (
 // heldSQL is true for a booking (aliased b) that was only ever a place held for a
 // manager's approval: no manager has approved it. Live, the place is held now; cancelled,
 // it was a hold released (declined, withdrawn or run out), never a booking of its own.
-const heldSQL = `(EXISTS (SELECT 1 FROM booking_history hh WHERE hh.booking_id = b.id AND hh.reason = '` + ReasonHeld + `')
-	AND NOT EXISTS (SELECT 1 FROM booking_history hh WHERE hh.booking_id = b.id AND hh.reason = '` + ReasonHoldApproved + `'))`
+// The bookings.held column says so (set by HoldTx, cleared by ConfirmHoldTx), not the
+// history's reason text.
+const heldSQL = `(b.held = 1)`
 
 // ErrNotHeld says a held place is no longer there to confirm (released, or cancelled).
 var ErrNotHeld = problem.Conflict("not_held", "The place held for this request has been released.")
@@ -81,7 +82,8 @@ func CheckBookableTx(ctx context.Context, tx *sql.Tx, sessionID, userID int64, n
 }
 
 // HoldTx takes a free place for userID while a manager decides: a confirmed booking with
-// the history reason ReasonHeld and no message, so no invite goes out before approval.
+// bookings.held set, the history reason ReasonHeld and no message, so no invite goes out
+// before approval.
 // Call CheckBookableTx first in the same transaction. It returns 0 and holds nothing when
 // no place is free for a newcomer (full, or people already waiting).
 func HoldTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64, now time.Time) (int64, error) {
@@ -93,8 +95,8 @@ func HoldTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64, n
 		return 0, nil
 	}
 	stamp := store.FormatTime(now)
-	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid)
-		VALUES (?, ?, 'confirmed', ?, ?, ?)`, sessionID, userID, stamp, stamp, newUID())
+	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid, held)
+		VALUES (?, ?, 'confirmed', ?, ?, ?, 1)`, sessionID, userID, stamp, stamp, newUID())
 	if store.IsConstraint(err) {
 		return 0, ErrAlreadyBooked
 	}
@@ -123,7 +125,7 @@ func ConfirmHoldTx(ctx context.Context, tx *sql.Tx, bookingID, actorID int64, no
 	// The booking counts as made now: reminders whose moment passed while the place was
 	// only held are not sent late, just as for someone who books after them.
 	stamp := store.FormatTime(now)
-	if _, err := tx.ExecContext(ctx, `UPDATE bookings SET created_at = ?, updated_at = ? WHERE id = ?`, stamp, stamp, b.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE bookings SET held = 0, created_at = ?, updated_at = ? WHERE id = ?`, stamp, stamp, b.ID); err != nil {
 		return b, err
 	}
 	if err := writeHistory(ctx, tx, b.ID, Confirmed, Confirmed, actorID, ReasonHoldApproved, stamp); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/booking/waitlist"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -42,10 +43,8 @@ func (e Entry) StartsLondon() time.Time { return e.StartsAt.In(clock.London) }
 // EndsLondon is the session end as shown to people.
 func (e Entry) EndsLondon() time.Time { return e.EndsAt.In(clock.London) }
 
-const entryQuery = `SELECT b.id, b.session_id, b.user_id, b.status, b.created_at, b.updated_at,
-	CASE WHEN b.status = 'waitlisted' THEN (SELECT 1 + count(*) FROM bookings o WHERE o.session_id = b.session_id
-		AND o.status = 'waitlisted' AND (o.waitlisted_at < b.waitlisted_at OR (o.waitlisted_at = b.waitlisted_at AND o.id < b.id)))
-		ELSE 0 END,
+var entryQuery = `SELECT b.id, b.session_id, b.user_id, b.status, b.created_at, b.updated_at,
+	CASE WHEN b.status = 'waitlisted' THEN ` + waitlist.PositionSQL("b") + ` ELSE 0 END,
 	c.id, c.title, s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.status,
 	u.name, u.email, u.job_title, o.name, COALESCE(b.ical_uid, ''), b.ical_sequence, ` + heldSQL + `, COALESCE(b.attendance, '')
 	FROM bookings b

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/traininghub/traininghub/internal/booking/waitlist"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -33,21 +34,27 @@ type sessionState struct {
 	// anyoneWaiting: an active person is on the waiting list, so a free place is theirs,
 	// not a newcomer's. (Whether, not how many: EXISTS stops at the first.)
 	anyoneWaiting bool
+	// mail is what a message about a booking on this session says of it, read in the
+	// same query so that a new booking's email needs no second look.
+	mail outbox.BookingSnapshot
 }
 
 func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error) {
 	st := sessionState{id: id}
-	var starts, closes, cutoff store.Time
+	var starts, ends, closes, cutoff store.Time
 	err := tx.QueryRowContext(ctx, `SELECT s.status, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'unapproved' END, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
 		s.capacity, s.confirmed_count,
 		EXISTS (SELECT 1 FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
-		  WHERE b.session_id = s.id AND b.status = 'waitlisted')
+		  WHERE b.session_id = s.id AND b.status = 'waitlisted'),
+		c.id, c.title, c.summary, s.ends_at, s.online, s.venue, s.online_url
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id).
-		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.anyoneWaiting)
+		Scan(&st.status, &st.courseStatus, &starts, &closes, &cutoff, &st.capacity, &st.confirmed, &st.anyoneWaiting,
+			&st.mail.CourseID, &st.mail.CourseTitle, &st.mail.CourseSummary, &ends, &st.mail.Online, &st.mail.Venue, &st.mail.OnlineURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, ErrSessionNotFound
 	}
 	st.startsAt, st.closesAt, st.cutoffAt = starts.T, closes.T, cutoff.T
+	st.mail.SessionID, st.mail.StartsAt, st.mail.EndsAt = id, starts.T, ends.T
 	return st, err
 }
 
@@ -102,9 +109,7 @@ func loadBooking(ctx context.Context, q queryer, id int64) (Booking, error) {
 // waitlistPosition is 1 + the number of people who joined the list earlier.
 func waitlistPosition(ctx context.Context, q queryer, bookingID int64) (int, error) {
 	var pos int
-	err := q.QueryRowContext(ctx, `SELECT 1 + count(*) FROM bookings o JOIN bookings me ON me.id = ?
-		WHERE o.session_id = me.session_id AND o.status = 'waitlisted'
-		  AND (o.waitlisted_at < me.waitlisted_at OR (o.waitlisted_at = me.waitlisted_at AND o.id < me.id))`,
+	err := q.QueryRowContext(ctx, `SELECT `+waitlist.PositionSQL("me")+` FROM bookings me WHERE me.id = ?`,
 		bookingID).Scan(&pos)
 	return pos, err
 }

@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -15,8 +14,8 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/traininghub/traininghub/internal/account"
-	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 // stepTimeout bounds any one step of a journey: finding an element, clicking it and
@@ -281,20 +280,11 @@ func (j *journey) demoLogin(role account.Role) (string, string) {
 	return l.Email, l.Password
 }
 
-// confirmToken reads the link's secret from the newest confirmation email to address.
+// confirmToken mints the newest confirmation email's link to address, as the worker does
+// when it sends it.
 func (j *journey) confirmToken(address string) string {
 	j.t.Helper()
-	var raw []byte
-	if err := j.s.db.R.QueryRow(`SELECT payload FROM outbox WHERE kind = ? AND recipient_email = ? ORDER BY id DESC LIMIT 1`,
-		account.KindEmailConfirmation, address).Scan(&raw); err != nil {
-		j.t.Fatalf("no confirmation email to %s: %v", address, err)
-	}
-	var p outbox.Payload
-	var m account.SignupMessage
-	if err := json.Unmarshal(raw, &p); err != nil || json.Unmarshal(p.Data, &m) != nil || m.Token == "" {
-		j.t.Fatalf("confirmation email to %s has no link", address)
-	}
-	return m.Token
+	return testkit.ConfirmLink(j.t, j.s.db, func() time.Time { return DemoNow }, address)
 }
 
 // id parses a path segment captured by expectPath.

@@ -15,6 +15,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/demo"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/server"
 	"github.com/traininghub/traininghub/internal/store"
 )
@@ -57,6 +58,14 @@ func StartDemo(dir string) (*Site, error) {
 	}
 	now := func() time.Time { return DemoNow }
 	accounts := account.NewService(db, now, account.NewHasher(account.TestHashParams, 4))
+	key, _, err := secretkey.Generate()
+	if err == nil {
+		_, err = accounts.UseSecretKey(ctx, key)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
 	courses := course.NewService(db, now)
 	bookings := booking.NewService(db, now)
 	logins, err := demo.Seed(ctx, accounts, courses, bookings, now())

@@ -37,11 +37,11 @@ func SignInSheetPDF(courseTitle, when, where, trainer string, rows []SheetRow) (
 	t := &table{
 		f: f,
 		cols: []column{
-			{"", 8, "R", 0},
-			{"Name", 48, "L", 0},
-			{"Organisation", 44, "L", 0},
-			{"Job title", 38, "L", 0},
-			{"Signature", 48, "L", 0},
+			{"", 8, "R", 0, false},
+			{"Name", 48, "L", 0, false},
+			{"Organisation", 44, "L", 0, false},
+			{"Job title", 38, "L", 0, false},
+			{"Signature", 48, "L", 0, false},
 		},
 		size:   9.5,
 		pad:    2,

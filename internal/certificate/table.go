@@ -7,6 +7,9 @@ type column struct {
 	width float64
 	align string
 	size  float64 // body font size in points when it differs from the table's
+	// oneLine cells shrink their font rather than wrap: a certificate code of wide
+	// letters (WWHMW-...) split over two lines could not be typed in from the page.
+	oneLine bool
 }
 
 // fontSize is the body font size of column c in table t.
@@ -15,6 +18,21 @@ func (t *table) fontSize(c column) float64 {
 		return c.size
 	}
 	return t.size
+}
+
+// cellSize is the font size for text in column c: the column's size, made smaller when
+// a one-line column's text would not otherwise fit its width.
+func (t *table) cellSize(c column, text string) float64 {
+	size := t.fontSize(c)
+	if !c.oneLine {
+		return size
+	}
+	t.f.setFont("", size)
+	avail := c.width - 2*t.f.GetCellMargin()
+	if w := t.f.GetStringWidth(text); w > avail {
+		size *= avail / w
+	}
+	return size
 }
 
 // table draws rows of wrapped text under a header row, starting a new page (whose
@@ -93,7 +111,7 @@ func (t *table) rowHeight(cells []string) float64 {
 	f := t.f
 	h := 0.0
 	for i, c := range t.cols {
-		size := t.fontSize(c)
+		size := t.cellSize(c, cells[i])
 		f.setFont("", size)
 		h = max(h, float64(len(f.wrap(cells[i], c.width-2*f.GetCellMargin())))*lineHeight(size))
 	}
@@ -117,7 +135,7 @@ func (t *table) row(cells []string) {
 	}
 	f.text(ink)
 	for i, c := range t.cols {
-		size := t.fontSize(c)
+		size := t.cellSize(c, cells[i])
 		f.setFont("", size)
 		ty := y + t.pad
 		for _, l := range f.wrap(cells[i], c.width-2*f.GetCellMargin()) {

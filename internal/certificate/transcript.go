@@ -50,11 +50,11 @@ func TranscriptPDF(person, organisation, partnership string, generatedAt time.Ti
 	t := &table{
 		f: f,
 		cols: []column{
-			{"Course", 57, "L", 0},
-			{"Completed", 29, "L", 0},
-			{"CPD hours", 18, "R", 0},
-			{"Expires on", 31, "L", 0},
-			{"Certificate code", 45, "L", 7.5},
+			{"Course", 57, "L", 0, false},
+			{"Completed", 29, "L", 0, false},
+			{"CPD hours", 18, "R", 0, false},
+			{"Expires on", 31, "L", 0, false},
+			{"Certificate code", 45, "L", 7.5, true}, // a code is never split over two lines
 		},
 		size:   8.5,
 		pad:    1.8,

@@ -169,3 +169,25 @@ func TestSignInSheetEmpty(t *testing.T) {
 		t.Errorf("no course: error %v, want ErrMissingCourse", err)
 	}
 }
+
+// TestTranscriptKeepsWideCodesWhole: a code made of the widest letters stays on one line
+// (its font shrinks to fit), so it reads and copies as one code. Random codes found this:
+// WXHNG-WAFGK-NPPHW-9CBW1 used to wrap.
+func TestTranscriptKeepsWideCodesWhole(t *testing.T) {
+	codes := []string{"WWWWW-WWWWW-WWWWW-WWWWW", "WXHNG-WAFGK-NPPHW-9CBW1", "MMMMM-WWWWW-MMMMM-WWWWW"}
+	var entries []TranscriptEntry
+	for i, code := range codes {
+		entries = append(entries, TranscriptEntry{CourseTitle: "Neglect: recognising and responding",
+			CompletedOn: london(2026, time.March, 1+i, 9, 30), DurationMinutes: 90, Code: code})
+	}
+	pdf, err := TranscriptPDF("Zoë Łukasz", "Royal United Hospitals Bath NHS Foundation Trust", bathnes, utc(2026, time.March, 31, 10, 0), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages(t, pdf), "\n")
+	for _, code := range codes {
+		if !strings.Contains(text, NormaliseCode(code)) {
+			t.Errorf("transcript splits %s:\n%s", code, text)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -148,7 +149,7 @@ func (s *Service) Nominate(ctx context.Context, scopeOrgID int64, manager *accou
 		WHERE s.id = ? AND s.status = 'scheduled' AND c.status = 'published' AND c.approval = 'approved'
 		AND s.starts_at > ? AND s.booking_closes_at > ?`, sessionID, store.FormatTime(now), store.FormatTime(now)).
 		Scan(&n.CourseID, &n.CourseTitle, &starts, &ends, &n.Online, &n.Venue)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return Nomination{}, false, ErrSessionNotOpen
 	}
 	if err != nil {

@@ -75,6 +75,9 @@ type Router struct {
 	Prefix   string
 	Denial   Denial
 	Policies map[string]Policy // "GET /path/:id" -> policy
+	// Audit, when set, runs after the policy has let a request through and before its
+	// handler, with the person known: the audit trail's hook.
+	Audit gin.HandlerFunc
 }
 
 // Handle registers a route guarded by p.
@@ -93,7 +96,11 @@ func (r *Router) Handle(method, path string, p Policy, h ...gin.HandlerFunc) {
 		}
 		c.Abort()
 	}
-	r.Group.Handle(method, path, append([]gin.HandlerFunc{guard}, h...)...)
+	chain := []gin.HandlerFunc{guard}
+	if r.Audit != nil {
+		chain = append(chain, r.Audit)
+	}
+	r.Group.Handle(method, path, append(chain, h...)...)
 }
 
 // ParamID reads a positive integer path parameter; anything else is not found.

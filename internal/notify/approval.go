@@ -3,8 +3,6 @@ package notify
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/approval"
@@ -41,8 +39,8 @@ type approvalExtra struct {
 	Team         string
 	Organisation string
 
-	// Links for managers (approval_requested): the decision page, opened at the chosen
-	// answer; the page itself asks them to confirm, signed in.
+	// Links for managers (approval_requested): the decision page, by the request's
+	// number, opened at the chosen answer; the page itself asks them to confirm, signed in.
 	DecideURL, ApproveURL, DeclineURL, DashboardURL string
 
 	Held      bool   // a place is held meanwhile (or, when declined, was released)
@@ -84,11 +82,12 @@ func approvalView(r *Renderer, e outbox.Envelope) (view, []mail.Attachment, erro
 		x.HoldUntil = holdTime(m.HoldUntil)
 	}
 	if e.Kind == approval.KindRequested {
-		token := strings.TrimSpace(m.Token)
-		if token == "" {
-			return view{}, nil, fmt.Errorf("notify: %s message has no token", e.Kind)
+		// The page needs a signed-in manager or admin, so the link names the request by
+		// number and carries no secret.
+		if m.RequestID <= 0 {
+			return view{}, nil, fmt.Errorf("notify: %s message has no request", e.Kind)
 		}
-		x.DecideURL = r.cfg.BaseURL + "/approvals/" + url.PathEscape(token)
+		x.DecideURL = fmt.Sprintf("%s/manager/approvals/%d", r.cfg.BaseURL, m.RequestID)
 		x.ApproveURL = x.DecideURL + "?decision=approve"
 		x.DeclineURL = x.DecideURL + "?decision=decline"
 	}

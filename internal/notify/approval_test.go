@@ -14,13 +14,11 @@ import (
 	"github.com/traininghub/traininghub/internal/outbox"
 )
 
-const approvalToken = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
-
 // approvalMessage is a request for an online session in British Summer Time with a place
 // held until 5pm on 5 June.
 func approvalMessage() approval.Message {
 	return approval.Message{
-		RequestID: 9, Token: approvalToken, PersonName: "Siobhan O'Brien", PersonEmail: "siobhan@example.org",
+		RequestID: 9, PersonName: "Siobhan O'Brien", PersonEmail: "siobhan@example.org",
 		JobTitle: "Family support worker", Team: "North", Organisation: "Bath Council",
 		CourseID: 12, CourseTitle: "Working Together to Safeguard Children", SessionID: 3,
 		StartsAt: time.Date(2026, 6, 10, 8, 30, 0, 0, time.UTC), EndsAt: time.Date(2026, 6, 10, 11, 30, 0, 0, time.UTC),
@@ -46,7 +44,7 @@ var (
 func TestApprovalMessages(t *testing.T) {
 	r := newTest(t)
 	const when = "Wednesday 10 June 2026, 9:30am to 12:30pm"
-	decide := "http://localhost:8080/approvals/" + approvalToken
+	decide := "http://localhost:8080/manager/approvals/9"
 	cases := []struct {
 		name    string
 		kind    outbox.Kind
@@ -73,7 +71,7 @@ func TestApprovalMessages(t *testing.T) {
 			"Approved: Working Together to Safeguard Children on Wednesday 10 June 2026",
 			[]string{"Hello Siobhan O", "Mo Manager has approved your request", "Please go.", "See me first.",
 				"Your booking confirmation, with a calendar invite, comes in a separate email", "http://localhost:8080/my/training"},
-			[]string{approvalToken, "waiting list"}},
+			[]string{"/manager/approvals/9", "waiting list"}},
 		{"approved onto the waiting list", approval.KindApproved, practitioner,
 			func(m *approval.Message) { m.Outcome, m.Position, m.Reason = "waitlisted", 3, "" },
 			"Approved: Working Together to Safeguard Children on Wednesday 10 June 2026",
@@ -82,7 +80,7 @@ func TestApprovalMessages(t *testing.T) {
 			"Not approved: Working Together to Safeguard Children on Wednesday 10 June 2026",
 			[]string{"Mo Manager has declined your request", "The reason given:", "We are short-staffed that week.",
 				"The place held for you has been released", "http://localhost:8080/courses/12"},
-			[]string{approvalToken}},
+			[]string{"/manager/approvals/9"}},
 		{"hold expired", approval.KindHoldExpired, practitioner, nil,
 			"Place no longer held: Working Together to Safeguard Children on Wednesday 10 June 2026",
 			[]string{"until 5pm on Friday 5 June 2026", "released for others", "still with your manager"}, nil},
@@ -133,9 +131,9 @@ func TestApprovalMessageErrors(t *testing.T) {
 		t.Error("an approval message without data rendered")
 	}
 	m := approvalMessage()
-	m.Token = ""
+	m.RequestID = 0
 	if _, err := r.Render(approvalEnvelope(t, approval.KindRequested, m, manager)); err == nil {
-		t.Error("a request without a token rendered")
+		t.Error("a request without its number rendered")
 	}
 	if _, err := r.Render(outbox.Envelope{Kind: approval.KindDeclined, Payload: outbox.Payload{Data: []byte(`"x"`)}}); err == nil {
 		t.Error("unreadable approval data rendered")
@@ -149,7 +147,6 @@ func TestApprovalEvilText(t *testing.T) {
 	m.PersonName = "Eve <b>\r\nBcc: x@example.com"
 	m.Reason = "<iframe src=//evil>"
 	m.Venue, m.Online = `<img src=x onerror=alert(1)>`, false
-	m.Token = `"><script>x</script>`
 	for _, kind := range approval.Kinds {
 		msg, err := r.Render(approvalEnvelope(t, kind, m, mail.Address{Name: m.PersonName, Email: "eve@example.org"}))
 		if err != nil {

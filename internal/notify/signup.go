@@ -55,7 +55,7 @@ func (r *Renderer) signupView(e outbox.Envelope) (view, []mail.Attachment, error
 	v := view{SiteName: r.cfg.SiteName, Name: firstNonEmpty(line(m.Name), line(e.To.Name)), Extra: &x}
 	switch e.Kind {
 	case account.KindEmailConfirmation:
-		token := strings.TrimSpace(m.Token)
+		token := strings.TrimSpace(e.Payload.LinkToken) // minted as the email is sent
 		if token == "" || m.ExpiresAt.IsZero() {
 			return view{}, nil, fmt.Errorf("notify: %s message has no link", e.Kind)
 		}

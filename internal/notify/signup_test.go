@@ -20,7 +20,7 @@ func TestSignupMessagesCarryTheirLinks(t *testing.T) {
 		subject string
 		want    []string
 	}{
-		{account.KindEmailConfirmation, account.SignupMessage{Name: "Nia", Token: token, Organisation: "Sirona",
+		{account.KindEmailConfirmation, account.SignupMessage{Name: "Nia", Organisation: "Sirona",
 			ExpiresAt: time.Date(2026, 6, 2, 9, 0, 0, 0, time.UTC), Requested: true},
 			"Confirm your email address", []string{"http://localhost:8080/register/confirm/" + token, "until 10am on Tuesday 2 June 2026", "its manager is asked to approve"}},
 		{account.KindAccountExists, account.SignupMessage{Name: "Pat"},
@@ -34,7 +34,7 @@ func TestSignupMessagesCarryTheirLinks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		data, _ := json.Marshal(tc.m)
-		msg, err := r.Render(outbox.Envelope{ID: 60, Kind: tc.kind, To: mail.Address{Name: tc.m.Name, Email: "x@example.org"}, Payload: outbox.Payload{Data: data}})
+		msg, err := r.Render(outbox.Envelope{ID: 60, Kind: tc.kind, To: mail.Address{Name: tc.m.Name, Email: "x@example.org"}, Payload: outbox.Payload{Data: data, LinkToken: token}})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.kind, err)
 		}

@@ -107,6 +107,43 @@ type Payload struct {
 	// Data is a kind's own snapshot (a manager's digest, an approval request), encoded
 	// by the package that queues it and read by the renderer.
 	Data json.RawMessage `json:"data,omitempty"`
+	// LinkID names the emailed link of a kind other than a password reset (an email
+	// confirmation): as with ResetSnapshot.LinkID, the worker has Config.Links mint its
+	// secret as it sends, and the row never holds the secret.
+	LinkID int64 `json:"link_id,omitempty"`
+	// LinkToken is the secret minted for LinkID, filled in memory for the renderer and
+	// never stored.
+	LinkToken string `json:"-"`
+}
+
+// linkToMint is the id of the link whose secret must be minted before p can be
+// rendered, or 0.
+func (p *Payload) linkToMint() int64 {
+	if r := p.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+		return r.LinkID
+	}
+	if p.LinkID != 0 && p.LinkToken == "" {
+		return p.LinkID
+	}
+	return 0
+}
+
+// setMinted hands the renderer the secret minted for linkToMint.
+func (p *Payload) setMinted(token string) {
+	if r := p.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+		r.Token = token
+		return
+	}
+	p.LinkToken = token
+}
+
+// secretInText is the link secret the rendered email holds, to hide from the admins'
+// log: a working link is for its recipient alone.
+func (p *Payload) secretInText() string {
+	if p.Reset != nil && p.Reset.Token != "" {
+		return p.Reset.Token
+	}
+	return p.LinkToken
 }
 
 // Row is a message to enqueue.

@@ -53,17 +53,25 @@ func renderer(t testing.TB) outbox.Renderer {
 // exactly BaseDelay, doubling, so tests can step the clock past them.
 func (r *rig) worker(t testing.TB, db *store.DB, addr string) *outbox.Worker {
 	t.Helper()
+	return r.workerWith(t, db, addr, func(*outbox.Config) {})
+}
+
+// workerWith is worker with its configuration adjusted first.
+func (r *rig) workerWith(t testing.TB, db *store.DB, addr string, adjust func(*outbox.Config)) *outbox.Worker {
+	t.Helper()
 	var sender mail.Sender
 	if addr != "" {
 		h, p, _ := net.SplitHostPort(addr)
 		port, _ := strconv.Atoi(p)
 		sender = mail.NewSMTP(mail.SMTPConfig{Host: h, Port: port, TLS: mail.TLSNone, Timeout: 5 * time.Second})
 	}
-	return outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer(t), Host: host,
-		Links: account.ResetLinks{DB: db, Now: r.env.Clock.Now},
+	cfg := outbox.Config{Sender: sender, Renderer: renderer(t), Host: host,
+		Links: account.EmailLinks{DB: db, Now: r.env.Clock.Now},
 		From:  mail.Address{Name: "Partnership Training", Email: "training@" + host}, Now: r.env.Clock.Now,
 		BaseDelay: 30 * time.Second, MaxAttempts: 5, Jitter: func(d time.Duration) time.Duration { return d },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	adjust(&cfg)
+	return outbox.NewWorker(db, cfg)
 }
 
 // drain runs the worker until nothing is due now.

@@ -43,7 +43,7 @@ type LinkMinter interface {
 type Config struct {
 	Sender      mail.Sender // nil: no mail server; messages are rendered and kept as not sent
 	Renderer    Renderer
-	Links       LinkMinter // mints reset and set-password links as they are sent
+	Links       LinkMinter // mints password and email-confirmation links as they are sent
 	From        mail.Address
 	Host        string        // for Message-IDs: <outbox-ID@Host>
 	MaxAttempts int           // default 8
@@ -59,6 +59,9 @@ type Config struct {
 	// Jitter spreads retries so a recovering server is not hit by every message at once;
 	// default: a random duration between half and all of d.
 	Jitter func(d time.Duration) time.Duration
+	// Attempted, when set, hears each handover to the mail server (for the metrics): err
+	// nil for a message accepted, otherwise whether it will be tried again.
+	Attempted func(err error, willRetry bool)
 }
 
 // Worker sends what the outbox holds.
@@ -68,14 +71,12 @@ type Worker struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool // rows a connection is sending now; no other connection takes them
-
-	beat atomic.Int64 // when a connection last came round its loop (Unix nanoseconds)
+	beat     atomic.Int64   // when a sending connection last came round its loop, UnixNano
 }
 
-// LastBeat is when any of the worker's connections last came round its loop or finished a
-// message; zero before Run. A lane idles round its loop every 50 ms, so a beat minutes old
-// means every connection is stuck (a mail server that accepts and never answers).
-func (w *Worker) LastBeat() time.Time {
+// Heartbeat is when a sending connection last came back from its work: a worker whose
+// every connection hangs stops beating. Zero before Run starts.
+func (w *Worker) Heartbeat() time.Time {
 	if n := w.beat.Load(); n != 0 {
 		return time.Unix(0, n)
 	}
@@ -290,18 +291,18 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	if err := json.Unmarshal([]byte(d.payload), &env.Payload); err != nil {
 		return w.finish(ctx, d, Failed, "", "", "unreadable payload: "+err.Error())
 	}
-	if r := env.Payload.Reset; r != nil && r.LinkID != 0 && r.Token == "" {
+	if linkID := env.Payload.linkToMint(); linkID != 0 {
 		if w.cfg.Links == nil {
 			return w.finish(ctx, d, Failed, "", "", "could not make the link: no link minter is configured")
 		}
-		token, err := w.cfg.Links.MintLink(ctx, d.kind, r.LinkID)
+		token, err := w.cfg.Links.MintLink(ctx, d.kind, linkID)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, store.ErrBusy) {
 				return err // try again on the next pass
 			}
 			return w.finish(ctx, d, Failed, "", "", "Not sent: "+describe(err))
 		}
-		r.Token = token
+		env.Payload.setMinted(token)
 	}
 	msg, err := w.cfg.Renderer.Render(env)
 	if err != nil {
@@ -311,9 +312,9 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	msg.From = w.cfg.From
 	msg.To = env.To
 	logText := msg.Text
-	if env.Payload.Reset != nil && env.Payload.Reset.Token != "" {
-		// The log is for admins; a working reset link is for its owner alone.
-		logText = strings.ReplaceAll(logText, env.Payload.Reset.Token, "[hidden]")
+	if secret := env.Payload.secretInText(); secret != "" {
+		// The log is for admins; a working link is for its owner alone.
+		logText = strings.ReplaceAll(logText, secret, "[hidden]")
 	}
 	now := w.cfg.Now()
 	switch {
@@ -327,6 +328,9 @@ func (w *Worker) process(ctx context.Context, d due) error {
 	err = w.cfg.Sender.Send(sendCtx, msg)
 	cancel()
 	d.attempts++
+	if w.cfg.Attempted != nil {
+		w.cfg.Attempted(err, err != nil && mail.Temporary(err) && d.attempts < w.cfg.MaxAttempts)
+	}
 	switch {
 	case err == nil:
 		return w.finish(ctx, d, Sent, msg.Subject, logText, "")

@@ -89,9 +89,10 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	if status, _ := servertest.Get(t, http.DefaultClient, s.URL+"/courses"); status != http.StatusOK {
 		t.Errorf("the catalogue (a read) = %d on a full disk", status)
 	}
+	// Live, but not ready: /readyz names the full storage so a balancer and an operator know.
 	if status, body := servertest.Get(t, http.DefaultClient, s.URL+"/readyz"); status != http.StatusServiceUnavailable ||
-		!strings.Contains(body, `"failing":["storage_full"]`) {
-		t.Errorf("/readyz on a full disk = %d %s", status, body)
+		!strings.Contains(body, `"name":"storage_not_full","ok":false,"problem":"a write failed for want of space`) {
+		t.Errorf("/readyz on a full disk: %d %s", status, body)
 	}
 
 	setFull(t, s, false)

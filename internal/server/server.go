@@ -15,11 +15,13 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/api"
 	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/health"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/metrics"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/sso"
@@ -38,6 +40,12 @@ type Config struct {
 	OIDC sso.Config
 	// Retention is how long personal data is kept; nil: privacy.DefaultRetention.
 	Retention *privacy.Retention
+	// Ready are the checks /readyz runs besides the database's own (writable, not full,
+	// migrations current): serve adds disk space and the mail worker's heartbeat.
+	Ready []health.Check
+	// MetricsToken is the bearer token a scraper presents at GET /metrics; empty: no
+	// /metrics route at all.
+	MetricsToken string
 }
 
 // Deps are the services the server uses; one struct, no globals.
@@ -50,8 +58,8 @@ type Deps struct {
 	Attendance *attendance.Service
 	Now        clock.Clock
 	Log        *slog.Logger
-	// Ready is what /readyz checks; nil: the database alone, with the default disk minimum.
-	Ready *health.Readiness
+	// Metrics, when set, is fed by every request, write and booking outcome.
+	Metrics *metrics.Metrics
 }
 
 // Server is the assembled application.
@@ -95,8 +103,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	e.HandleMethodNotAllowed = true
 	e.Use(requestLog(d.Log), recovery(d.Log))
-
 	policies := map[string]httpx.Policy{}
+	if d.Metrics != nil {
+		d.DB.Observe = d.Metrics.Write
+		d.Bookings.Outcome = d.Metrics.Booking
+		e.Use(d.Metrics.Middleware())
+		if cfg.MetricsToken != "" {
+			e.GET("/metrics", gin.WrapH(d.Metrics.Handler(cfg.MetricsToken)))
+			policies["GET /metrics"] = httpx.Public // the handler asks for the token itself
+		}
+	}
+
 	e.GET("/healthz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
@@ -107,14 +124,15 @@ func New(cfg Config, d Deps) (*Server, error) {
 		c.String(http.StatusOK, "ok\n")
 	})
 	policies["GET /healthz"] = httpx.Public
-	ready := health.Readiness{DB: d.DB}
-	if d.Ready != nil {
-		ready = *d.Ready
-	}
-	registerReadyz(e, policies, ready)
+	ready := append([]health.Check{health.DatabaseWritable(d.DB), health.StorageNotFull(d.DB, time.Minute),
+		health.MigrationsCurrent(d.DB)}, cfg.Ready...)
+	e.GET("/readyz", health.Handler(ready))
+	policies["GET /readyz"] = httpx.Public
 
 	apiGroup := e.Group("/api/v1", api.Authenticate(d.Accounts, d.Log))
-	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies}
+	trail := auditTrail(d.DB, d.Now)
+	d.DB.AfterWrite = audit.AfterWrite(d.Now)
+	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies, Audit: trail}
 	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings,
 		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
 		Guesses: guesses})
@@ -136,7 +154,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	pages := e.Group("/", w.LoadUser, w.AdminTwoFactor)
-	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies}
+	webRouter := &httpx.Router{Group: pages, Prefix: "", Denial: w, Policies: policies, Audit: trail}
 	w.Register(webRouter)
 	e.NoRoute(w.NotFound)
 	e.NoMethod(w.MethodNotAllowed)

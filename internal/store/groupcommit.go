@@ -43,8 +43,11 @@ type writeRequest struct {
 	ctx   context.Context
 	fn    func(tx *sql.Tx) error
 	quiet bool // changes nothing a cache or the mail worker watches: Generation stays
-	state atomic.Int32
-	done  chan error // buffered: the writer never blocks on an answer
+	// started is when the writer took the write; set before fn runs, read by the caller
+	// after the answer, so the channel orders the two.
+	started time.Time
+	state   atomic.Int32
+	done    chan error // buffered: the writer never blocks on an answer
 }
 
 // groupWriter owns the writer connection and the queue in front of it.
@@ -80,7 +83,26 @@ func (d *DB) WriteUnseen(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return d.write(ctx, fn, true)
 }
 
+// write queues fn for the writer and remembers when the storage was last full, for the
+// readiness check.
 func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
+	if after := d.AfterWrite; after != nil && !quiet {
+		change := fn
+		fn = func(tx *sql.Tx) error {
+			if err := change(tx); err != nil {
+				return err
+			}
+			return after(ctx, tx)
+		}
+	}
+	err := d.queueAndWait(ctx, fn, quiet)
+	if IsFull(err) {
+		d.lastFull.Store(time.Now().UnixNano())
+	}
+	return err
+}
+
+func (d *DB) queueAndWait(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
 	select {
 	case <-d.writer.stop:
 		return errClosed
@@ -88,6 +110,14 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 	}
 	d.writer.startOnce.Do(func() { go d.writeLoop() })
 	req := &writeRequest{ctx: ctx, fn: fn, quiet: quiet, done: make(chan error, 1)}
+	if d.Observe != nil {
+		asked := time.Now()
+		defer func() {
+			if !req.started.IsZero() { // the writer took it: it waited, then ran
+				d.Observe(req.started.Sub(asked), time.Since(asked))
+			}
+		}()
+	}
 	expired, stopTimer := d.queueDeadline(ctx)
 	defer stopTimer()
 
@@ -103,7 +133,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 
 	select {
 	case err := <-req.done:
-		return d.noteFull(answer(err))
+		return answer(err)
 	case <-expired:
 		if req.state.CompareAndSwap(writeQueued, writeAbandoned) {
 			return fmt.Errorf("%w: waited %v behind other writers", ErrBusy, d.QueueTimeout)
@@ -114,7 +144,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 		}
 	}
 	// The writer took it first: fn is running or has run, so its outcome must be heard.
-	return d.noteFull(answer(<-req.done))
+	return answer(<-req.done)
 }
 
 // queueDeadline bounds the wait for the writer: until ctx's deadline when it has one (a
@@ -166,6 +196,7 @@ func (d *DB) writeLoop() {
 			return
 		case first := <-d.writer.queue:
 			if first.state.CompareAndSwap(writeQueued, writeTaken) {
+				first.started = time.Now()
 				d.commitGroup(first)
 			}
 		}
@@ -237,6 +268,7 @@ func (d *DB) takeQueued() *writeRequest {
 		select {
 		case req := <-d.writer.queue:
 			if req.state.CompareAndSwap(writeQueued, writeTaken) {
+				req.started = time.Now()
 				return req
 			}
 		default:

@@ -38,6 +38,7 @@ type DB struct {
 	R *sql.DB
 
 	generation atomic.Uint64
+	lastFull   atomic.Int64 // when a write last failed for want of space, UnixNano; 0: never
 	// writer queues writes first come, first served, and commits them in groups (see
 	// groupcommit.go).
 	writer *groupWriter
@@ -49,8 +50,15 @@ type DB struct {
 	// one before.
 	QueueTimeout time.Duration
 
-	path     string       // the database file, for readiness checks; empty from FromPools
-	lastFull atomic.Int64 // when a write last failed for lack of space (Unix nanoseconds)
+	// Observe, when set, is told of each write taken by the writer: how long it waited in
+	// line, and how long until the commit holding it returned. Set it before the first
+	// write; nil costs nothing.
+	Observe func(wait, total time.Duration)
+	// AfterWrite, when set, runs inside every write (not WriteUnseen's bookkeeping) after
+	// its fn succeeded, in the same savepoint: the audit trail records a change in the
+	// transaction that makes it, so neither is ever kept without the other. Set it before
+	// the first write.
+	AfterWrite func(ctx context.Context, tx *sql.Tx) error
 }
 
 // DefaultQueueTimeout matches the 5 s busy timeout set in Open's DSN.
@@ -59,6 +67,14 @@ const DefaultQueueTimeout = 5 * time.Second
 // Generation counts committed Write transactions, so read caches can tell when the data
 // they hold may be stale.
 func (d *DB) Generation() uint64 { return d.generation.Load() }
+
+// LastFull is when a write last failed because the storage was full; zero if never.
+func (d *DB) LastFull() time.Time {
+	if n := d.lastFull.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
 
 // Sync is how hard SQLite works to keep a commit through a crash.
 type Sync string
@@ -127,7 +143,6 @@ func OpenSync(path string, sync Sync) (*DB, error) {
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	d := FromPools(w, r)
-	d.path = path
 	// Touch the writer first so the file and WAL exist before a read-only open.
 	if err := w.Ping(); err != nil {
 		d.Close()
@@ -175,10 +190,14 @@ func (d *DB) Close() error {
 }
 
 // Migrate applies every pending migration embedded in the binary. Migrations run on the
-// writer connection directly, before the server takes any write.
+// writer connection directly, before the server takes any write. A database already
+// ahead of the binary is refused with ErrNewerSchema.
 func (d *DB) Migrate(ctx context.Context) error {
 	p, err := d.migrations()
 	if err != nil {
+		return err
+	}
+	if err := refuseNewerSchema(ctx, p); err != nil {
 		return err
 	}
 	if _, err := p.Up(ctx); err != nil {

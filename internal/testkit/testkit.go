@@ -10,6 +10,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/secretkey"
 	"github.com/traininghub/traininghub/internal/store"
 )
 
@@ -86,9 +87,30 @@ func New(t testing.TB) *Env {
 		Path:     path,
 		DB:       db,
 		Clock:    clk,
-		Accounts: account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4)),
+		Accounts: Accounts(t, db, clk.Now),
 		Courses:  course.NewService(db, clk.Now),
 	}
+}
+
+// Accounts is the account service over db with SecretKey, as a serve process starts it
+// (tests that restart the "process" build a second one over the same file).
+func Accounts(t testing.TB, db *store.DB, now func() time.Time) *account.Service {
+	t.Helper()
+	accounts := account.NewService(db, now, account.NewHasher(account.TestHashParams, 4))
+	if _, err := accounts.UseSecretKey(context.Background(), SecretKey(t)); err != nil {
+		t.Fatalf("use the secret key: %v", err)
+	}
+	return accounts
+}
+
+// SecretKey is the fixed secret key every Env uses, as a serve process uses its key file.
+func SecretKey(t testing.TB) *secretkey.Key {
+	t.Helper()
+	k, err := secretkey.New([]byte("traininghub test key, 32 bytes!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 // Org creates an organisation.

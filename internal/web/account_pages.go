@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -69,6 +70,7 @@ func (h *Handler) login(c *gin.Context) {
 	u, err := h.Accounts.Authenticate(c.Request.Context(), email, password)
 	if err != nil {
 		if errors.Is(err, account.ErrBadCredentials) { // stays counted as a failure
+			h.auditSignIn(c, audit.SignInFailed, 0, "email="+email)
 			p.Problem = errBadLogin
 			h.page(c, errBadLogin.Status, "login", p)
 			return

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -203,6 +206,7 @@ func (h *Handler) adminCourseUpdate(c *gin.Context) {
 		h.formProblem(c, "admin-course-form", p, err)
 		return
 	}
+	audit.Note(c.Request.Context(), crs, func(ctx context.Context, tx *sql.Tx) (any, error) { return course.CourseTx(ctx, tx, id) })
 	if err := h.Courses.UpdateCourse(c.Request.Context(), id, in); err != nil {
 		h.formProblem(c, "admin-course-form", p, err)
 		return

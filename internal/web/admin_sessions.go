@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -258,6 +261,7 @@ func (h *Handler) adminSessionUpdate(c *gin.Context) {
 		h.formProblem(c, "admin-session-form", p, err)
 		return
 	}
+	audit.Note(ctx, s, func(ctx context.Context, tx *sql.Tx) (any, error) { return course.SessionTx(ctx, tx, s.ID) })
 	if err := h.Courses.UpdateSession(ctx, s.ID, in, httpx.CurrentUser(c).ID); err != nil {
 		h.formProblem(c, "admin-session-form", p, remapFields(err, sessionFieldNames))
 		return

@@ -15,8 +15,9 @@ import (
 )
 
 // registerApprovalRoutes adds the approval pages: the decision page a manager reaches from
-// the emailed link (the token names the request; deciding needs a signed-in manager of the
-// person's organisation, or an admin, and a POST from this site), the list of requests
+// the emailed link (/manager/approvals/ID; /approvals/TOKEN for links emailed before
+// links named requests by number; deciding needs a signed-in manager of the person's
+// organisation, or an admin, and a POST from this site), the list of requests
 // waiting for them, and the practitioner's withdraw page. Substitution is in
 // approval_substitute.go.
 func (h *Handler) registerApprovalRoutes(r *httpx.Router) {
@@ -81,7 +82,8 @@ func (h *Handler) byID(c *gin.Context) (Page, bool) {
 		"/manager/approvals/"+strconv.FormatInt(id, 10))
 }
 
-// approvalByToken is the page the emailed links open. Opening it decides nothing.
+// approvalByToken is the page links emailed before links named requests by number open.
+// Opening it decides nothing.
 func (h *Handler) approvalByToken(c *gin.Context) {
 	if p, ok := h.byToken(c); ok {
 		h.page(c, http.StatusOK, "approval-decide", p)

@@ -46,7 +46,7 @@ func (h *Handler) bookSession(c *gin.Context) (course.Session, bool) {
 	if !ok {
 		return s, false
 	}
-	if s.CourseStatus != course.Published && !httpx.CurrentUser(c).IsAdmin() {
+	if !s.VisibleTo(course.ViewerOf(httpx.CurrentUser(c))) {
 		h.fail(c, booking.ErrSessionNotFound)
 		return s, false
 	}

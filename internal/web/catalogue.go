@@ -298,7 +298,7 @@ func (h *Handler) courseSessions(c *gin.Context, id int64) ([]sessionView, cours
 		return nil, course.Course{}, err
 	}
 	u := httpx.CurrentUser(c)
-	if crs.Status != course.Published && !u.IsAdmin() {
+	if !crs.VisibleTo(course.ViewerOf(u)) {
 		return nil, course.Course{}, course.ErrCourseNotBookable
 	}
 	sessions, err := h.Courses.Sessions(ctx, course.SessionFilter{CourseID: id, OnlyScheduled: true})

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -82,7 +83,8 @@ func (h *Handler) correctable(c *gin.Context, err error) *problem.Error {
 // remapFields renames field keys in a validation error so the error summary links to
 // the inputs on this form (for example starts_at -> date).
 func remapFields(err error, names map[string]string) error {
-	pe, ok := err.(*problem.Error)
+	var pe *problem.Error
+	ok := errors.As(err, &pe)
 	if !ok || len(pe.Fields) == 0 {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 const sweepEvery = 5 * time.Minute
 
 // setUpSignin prepares the sign-in limits (kept in the database) and device cookies (signed
-// with a key kept in the database settings, made on first start).
+// with a key derived from the secret key file).
 func (h *Handler) setUpSignin(ctx context.Context) error {
 	key, err := h.Accounts.DeviceCookieKey(ctx)
 	if err != nil {

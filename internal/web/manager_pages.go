@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,7 +88,7 @@ func (m *managerPages) load(c *gin.Context) (*matrixRequest, error) {
 	req := &matrixRequest{}
 	f, ferr := compliance.ParseFilter(c.Query("team"), c.Query("job_title"), c.Query("status"))
 	if ferr != nil {
-		req.Problem, _ = ferr.(*problem.Error)
+		errors.As(ferr, &req.Problem)
 	}
 	req.Filter = f
 	if req.Matrix, err = m.svc.Matrix(c.Request.Context(), orgID); err != nil {

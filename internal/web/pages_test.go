@@ -77,7 +77,7 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	return paths
 }
 
-// webRoutes lists the HTML routes (not the API, static files or health checks) by method.
+// webRoutes lists the HTML routes (not the API, static files or health check) by method.
 func webRoutes(policies map[string]httpx.Policy, method string) []string {
 	var out []string
 	for k := range policies {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -96,7 +97,8 @@ func (h *Handler) partnerDatesCreate(c *gin.Context) {
 		err = problem.Merge(err, remapDateFields(h.Courses.CheckPartnerSessions(ctx, org.ID, crs.ID, ins), boxes))
 	}
 	if err != nil {
-		if pe, ok := err.(*problem.Error); ok {
+		var pe *problem.Error
+		if errors.As(err, &pe) {
 			for name := range pe.Fields {
 				d.MoreOpen = d.MoreOpen || (strings.HasPrefix(name, "date_"))
 			}
@@ -174,7 +176,8 @@ func partnerDates(form map[string]string) (ins []course.SessionInput, boxes []in
 // onlyDateErrors reports whether every problem in err is with a date box, so the shared
 // fields could be read and the other dates are worth checking.
 func onlyDateErrors(err error) bool {
-	pe, ok := err.(*problem.Error)
+	var pe *problem.Error
+	ok := errors.As(err, &pe)
 	if !ok || len(pe.Fields) == 0 {
 		return false
 	}
@@ -199,7 +202,8 @@ func dateLabel(i int) string {
 // form's boxes: a date's own problems go to its date box, shared ones (end time, places,
 // venue, link) to the shared field, once.
 func remapDateFields(err error, boxes []int) error {
-	pe, ok := err.(*problem.Error)
+	var pe *problem.Error
+	ok := errors.As(err, &pe)
 	if !ok || len(pe.Fields) == 0 {
 		return err
 	}

@@ -47,7 +47,7 @@ func (f *fixture) latestResetToken(t *testing.T, userID int64) string {
 		t.Fatalf("reset email without a link id, or with a secret waiting in the queue: %s", raw)
 	}
 	// Mint the secret as the worker does when it sends the email.
-	token, err := account.ResetLinks{DB: f.DB, Now: f.Clock.Now}.MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID)
+	token, err := account.EmailLinks{DB: f.DB, Now: f.Clock.Now}.MintLink(context.Background(), outbox.PasswordReset, p.Reset.LinkID)
 	if err != nil {
 		t.Fatalf("mint link %d: %v", p.Reset.LinkID, err)
 	}

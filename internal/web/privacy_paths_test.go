@@ -10,5 +10,7 @@ func (f *fixture) privacyPagePaths() map[string]string {
 		"/admin/people/:id/erase":    "/admin/people/" + id(f.Pract.ID) + "/erase",
 		"/admin/erasures":            "/admin/erasures",
 		"/admin/privacy":             "/admin/privacy",
+		"/admin/audit":               "/admin/audit",
+		"/admin/audit.csv":           "/admin/audit.csv",
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -185,7 +186,8 @@ func walkInMessage(existing *account.User, name string, waiting bool) string {
 // theirFields rewords account messages written for people signing up ("Enter your full
 // name") for the trainer filling in the walk-in form ("Enter their full name").
 func theirFields(err error) error {
-	pe, ok := err.(*problem.Error)
+	var pe *problem.Error
+	ok := errors.As(err, &pe)
 	if !ok || len(pe.Fields) == 0 {
 		return err
 	}

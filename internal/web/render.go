@@ -52,6 +52,7 @@ var funcs = template.FuncMap{
 	"london":        func(t time.Time) time.Time { return t.In(clock.London) },
 	"longDate":      longDate,
 	"shortDate":     func(t time.Time) string { return t.In(clock.London).Format("2 Jan 2006") },
+	"auditAction":   auditActionLabel,
 	"clockTime":     clockTime,
 	"dateTimeLocal": dateTimeLocal,
 	"plural":        plural,

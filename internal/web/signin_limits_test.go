@@ -65,7 +65,7 @@ func (r *signinRig) restart() {
 	db := testkit.DBAt(r.t, r.env.Path)
 	clk := r.env.Clock
 	r.env = &testkit.Env{Path: r.env.Path, DB: db, Clock: clk,
-		Accounts: account.NewService(db, clk.Now, account.NewHasher(account.TestHashParams, 4)),
+		Accounts: testkit.Accounts(r.t, db, clk.Now),
 		Courses:  course.NewService(db, clk.Now)}
 	r.start()
 }

@@ -52,15 +52,11 @@ func (f *fixture) confirmDirect(t *testing.T, email string) {
 	}
 }
 
-// confirmToken reads the secret from the newest confirmation email to email, as the
-// person would from their inbox.
+// confirmToken mints the newest confirmation email's link to email, as the worker does
+// when it sends it, and returns what the person would read in their inbox.
 func (f *fixture) confirmToken(t *testing.T, email string) string {
 	t.Helper()
-	m := f.lastSignupMail(t, account.KindEmailConfirmation, email)
-	if m.Token == "" {
-		t.Fatalf("no confirmation link for %s", email)
-	}
-	return m.Token
+	return testkit.ConfirmLink(t, f.DB, f.Clock.Now, email)
 }
 
 func (f *fixture) lastSignupMail(t *testing.T, kind outbox.Kind, email string) account.SignupMessage {
@@ -428,7 +424,7 @@ func TestExistingAddressRegistrationIsIndistinguishable(t *testing.T) {
 func restart(t *testing.T, f *fixture) string {
 	t.Helper()
 	db := testkit.DBAt(t, f.Path)
-	accounts := account.NewService(db, f.Clock.Now, account.NewHasher(account.TestHashParams, 4))
+	accounts := testkit.Accounts(t, db, f.Clock.Now)
 	app, err := server.New(server.Config{SiteName: "Restarted"}, server.Deps{
 		DB: db, Accounts: accounts, Courses: course.NewService(db, f.Clock.Now), Bookings: booking.NewService(db, f.Clock.Now),
 		Attendance: attendance.NewService(db, accounts, f.Clock.Now), Now: f.Clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -130,6 +131,7 @@ func (h *Handler) secondFactor(c *gin.Context) {
 		return
 	}
 	if !ok {
+		h.auditSignIn(c, audit.SignInFailed, u.ID, "wrong two-factor code")
 		if err := h.Accounts.NoteSecondFactorFailure(ctx, u.ID); err != nil {
 			h.fail(c, err)
 			return

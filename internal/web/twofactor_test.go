@@ -66,11 +66,14 @@ func (f *fixture) setUpTwoFactor(t *testing.T, c *http.Client) (string, []string
 	if len(codes) != 10 {
 		t.Fatalf("want 10 recovery codes, got %d", len(codes))
 	}
-	// Stored hashed, never as shown.
+	// Codes stored hashed and the secret encrypted, never as shown.
 	var stored int
 	if err := f.DB.R.QueryRow(`SELECT count(*) FROM user_recovery_codes r JOIN user_totp t USING (user_id)
-		WHERE t.secret = ? AND code_hash LIKE '$argon2id$%' AND code_hash NOT LIKE ?`, secret, "%"+codes[0]+"%").Scan(&stored); err != nil || stored != 10 {
-		t.Fatalf("stored hashed recovery codes: %d, %v", stored, err)
+		WHERE t.secret LIKE 'v1:%' AND t.enabled_at IS NOT NULL AND code_hash LIKE '$argon2id$%'`).Scan(&stored); err != nil || stored < 10 {
+		t.Fatalf("stored hashed recovery codes beside an encrypted secret: %d, %v", stored, err)
+	}
+	if found := testkit.PlainTextSecrets(t, f.DB.R, append([]string{secret, m[1]}, codes...)...); len(found) > 0 {
+		t.Fatalf("the two-factor secret or a recovery code is stored in plain text in %v", found)
 	}
 	return secret, codes
 }

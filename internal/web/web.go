@@ -12,6 +12,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
+	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
@@ -87,6 +88,7 @@ func (h *Handler) signIn(c *gin.Context, u *account.User) error {
 	h.Sessions.Put(ctx, sessionUserID, u.ID)
 	h.Sessions.Put(ctx, sessionSignedIn, h.Now().Unix())
 	h.recordSignIn(c, u)
+	h.auditSignIn(c, audit.SignIn, u.ID, "")
 	return nil
 }
 
@@ -173,4 +175,5 @@ func (h *Handler) Register(r *httpx.Router) {
 	h.registerSecurityRoutes(r)
 	h.registerTwoFactorAdminRoutes(r)
 	h.registerPrivacyRoutes(r)
+	h.registerAuditRoutes(r)
 }

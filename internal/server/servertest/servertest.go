@@ -43,13 +43,23 @@ func New(t testing.TB) *Server {
 // NewWithLog starts a server that logs to log, for tests of what the log says.
 func NewWithLog(t testing.TB, log *slog.Logger) *Server {
 	t.Helper()
+	return NewWith(t, log, func(*server.Config, *server.Deps) {})
+}
+
+// NewWith starts a server after adjust has changed its configuration and services, for
+// tests of settings serve passes (a metrics token, say).
+func NewWith(t testing.TB, log *slog.Logger, adjust func(*server.Config, *server.Deps)) *Server {
+	t.Helper()
 	env := testkit.New(t)
 	bookings := booking.NewService(env.DB, env.Clock.Now)
 	att := attendance.NewService(env.DB, env.Accounts, env.Clock.Now)
-	app, err := server.New(server.Config{SiteName: "Test Partnership training"}, server.Deps{
+	cfg := server.Config{SiteName: "Test Partnership training"}
+	deps := server.Deps{
 		DB: env.DB, Accounts: env.Accounts, Courses: env.Courses, Bookings: bookings, Attendance: att,
 		Now: env.Clock.Now, Log: log,
-	})
+	}
+	adjust(&cfg, &deps)
+	app, err := server.New(cfg, deps)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
