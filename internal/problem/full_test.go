@@ -19,7 +19,7 @@ func TestFullDiskIsA503WithAClearMessage(t *testing.T) {
 		sqlite3.Error{Code: sqlite3.ErrIoErr, ExtendedCode: sqlite3.ErrIoErrWrite},
 	} {
 		pe, _ := From(err)
-		if pe.Status != http.StatusServiceUnavailable || pe.Code != "storage_full" || pe.RetryAfterHeader() != "120" {
+		if pe.Status != http.StatusServiceUnavailable || pe.Code != "storage_full" || pe.RetryAfterHeader() != "30" {
 			t.Errorf("From(%v) = %d %s Retry-After %s", err, pe.Status, pe.Code, pe.RetryAfterHeader())
 		}
 		if pe.Message != "The service cannot save anything at the moment because its storage is full. Nothing was changed: please try again later." {

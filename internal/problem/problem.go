@@ -90,8 +90,10 @@ var NotFound = New(http.StatusNotFound, "not_found", "We could not find that.")
 var Busy = New(http.StatusServiceUnavailable, "busy", "The system is busy. Nothing was changed: please try again in a moment.")
 
 // Full is the public face of store.ErrFull: the disk is full. Nothing was saved, and
-// trying again later works once space is freed, with no restart.
-var Full = &Error{Status: http.StatusServiceUnavailable, Code: "storage_full", RetryAfter: 120,
+// trying again later works once space is freed, with no restart. Retry-After is 30 s:
+// freeing space takes an operator minutes, but a client asking again sooner than that
+// costs one refused write, and one that waits too long keeps people waiting after the fix.
+var Full = &Error{Status: http.StatusServiceUnavailable, Code: "storage_full", RetryAfter: 30,
 	Message: "The service cannot save anything at the moment because its storage is full. Nothing was changed: please try again later."}
 
 // fullReported is when a full disk was last reported as unexpected (Unix nanoseconds):

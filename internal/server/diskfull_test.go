@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/server/servertest"
+	"github.com/traininghub/traininghub/internal/testkit"
 )
 
 // setFull makes the real database refuse to grow (SQLite answers SQLITE_FULL, as on a
@@ -73,7 +76,7 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	for i := 0; i < 100 && resp.StatusCode == http.StatusCreated; i++ {
 		resp, got = post()
 	}
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "120" ||
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "30" ||
 		!strings.Contains(got, `"storage_full"`) || !strings.Contains(got, "storage is full. Nothing was changed") {
 		t.Fatalf("write on a full disk: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), got)
 	}
@@ -96,5 +99,82 @@ func TestDiskFullIsA503AndRecovers(t *testing.T) {
 	s.Clock.Advance(time.Second)
 	if resp, got := post(); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("after space returned: %d %s", resp.StatusCode, got)
+	}
+}
+
+// TestDiskFullPagesSayWhatHappened: on a full disk, booking through the page (a signed-in
+// form) and signing in (which saves a session) each answer 503 with Retry-After 30 and an
+// HTML page saying in plain English that nothing could be saved, not a generic error;
+// once space returns both work again.
+func TestDiskFullPagesSayWhatHappened(t *testing.T) {
+	s := servertest.New(t)
+	org := s.Org(t, "Avon and Somerset Police", account.Police)
+	s.User(t, "pat@example.org", org.ID, account.Practitioner)
+	var sessions []int64
+	for i := range 60 { // each on its own course, so no booking asks "this one as well?"
+		course := s.Course(t, "Course "+strconv.Itoa(i))
+		sessions = append(sessions, s.Session(t, course, time.Duration(48+24*i)*time.Hour, 10))
+	}
+	pat := s.Browser(t)
+	s.SignIn(t, pat, "pat@example.org")
+	tokenRE := regexp.MustCompile(`name="token" value="([^"]+)"`)
+	// bookPage fetches a session's booking form and sends it.
+	bookPage := func(id int64) (int, string, string) {
+		status, page := servertest.Get(t, pat, s.URL+"/sessions/"+strconv.FormatInt(id, 10)+"/book")
+		if status != http.StatusOK {
+			return status, "", page
+		}
+		m := tokenRE.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no token on the booking form: %.300s", page)
+		}
+		resp, err := pat.PostForm(s.URL+"/sessions/"+strconv.FormatInt(id, 10)+"/book", url.Values{"token": {m[1]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), string(b)
+	}
+	if status, _, body := bookPage(sessions[0]); status != http.StatusSeeOther {
+		t.Fatalf("booking before the disk filled: %d %.300s", status, body)
+	}
+
+	setFull(t, s, true)
+	checkPage := func(what string, status int, retry, body string) {
+		t.Helper()
+		if status != http.StatusServiceUnavailable || retry != "30" || !strings.Contains(body, "<h1>Sorry, the service cannot save changes at the moment</h1>") ||
+			!strings.Contains(body, "storage is full. Nothing was changed") {
+			t.Errorf("%s on a full disk: %d Retry-After %q %.600s", what, status, retry, body)
+		}
+	}
+	var status int
+	var retry, body string
+	for _, id := range sessions[1:] { // rows may still fit in room left on existing pages for a while
+		if status, retry, body = bookPage(id); status != http.StatusSeeOther {
+			break
+		}
+	}
+	checkPage("booking through the page", status, retry, body)
+
+	for range 50 {
+		resp, err := s.Browser(t).PostForm(s.URL+"/login", url.Values{"email": {"pat@example.org"}, "password": {testkit.Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		status, retry, body = resp.StatusCode, resp.Header.Get("Retry-After"), string(b)
+		if status != http.StatusSeeOther {
+			break
+		}
+	}
+	checkPage("signing in", status, retry, body)
+
+	setFull(t, s, false)
+	s.Clock.Advance(time.Second)
+	s.SignIn(t, s.Browser(t), "pat@example.org")
+	if status, _, body := bookPage(sessions[len(sessions)-1]); status != http.StatusSeeOther {
+		t.Errorf("booking after space returned: %d %.300s", status, body)
 	}
 }

@@ -94,11 +94,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
 	sessions.Cookie.Secure = secure
 	sessions.Cookie.Path = "/"
-	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		d.Log.Error("session store", "err", err)
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, "The service is busy. Please try again in a moment.", http.StatusServiceUnavailable)
-	}
+	sessions.ErrorFunc = sessionError(d.Log, cfg.SiteName)
 
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

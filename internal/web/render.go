@@ -168,6 +168,9 @@ func (h *Handler) errorPage(c *gin.Context, pe *problem.Error) {
 		title = "You do not have access"
 	case http.StatusServiceUnavailable:
 		title = "Sorry, the service is busy"
+		if pe.Code == problem.Full.Code {
+			title = "Sorry, the service cannot save changes at the moment"
+		}
 	case http.StatusInternalServerError:
 		title = "Sorry, there is a problem with the service"
 	}
