@@ -148,13 +148,12 @@ func (s *Service) CreateRule(ctx context.Context, in RuleInput) (int64, error) {
 		if dup > 0 {
 			return errDuplicateRule.Err()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO required_training (course_id, org_type, job_title_keyword, renew_months, created_at)
-			VALUES (?, ?, ?, ?, ?)`, in.CourseID, orgType, in.JobTitleKeyword, renew, store.FormatTime(s.Now()))
+		err := tx.QueryRowContext(ctx, `INSERT INTO required_training (course_id, org_type, job_title_keyword, renew_months, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, in.CourseID, orgType, in.JobTitleKeyword, renew, store.FormatTime(s.Now())).Scan(&id)
 		if err != nil {
 			return err
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
