@@ -6,7 +6,7 @@
 --   * ids are BIGINT identities; times stay TEXT in UTC (2006-01-02T15:04:05Z), so the
 --     queries compare and sort them exactly as on SQLite;
 --   * flags stay INTEGER 0/1 (the store sends a Go bool as 1 or 0);
---   * SQLite's functions the queries use (instr, julianday, group_concat) and its
+--   * SQLite's functions the queries use (instr, julianday, json_extract, group_concat) and its
 --     NOCASE collation are defined below, so every package keeps one text per query;
 --   * the append-only and counting triggers are PL/pgSQL.
 
@@ -22,6 +22,11 @@ CREATE FUNCTION instr(haystack text, needle text) RETURNS integer
 CREATE FUNCTION julianday(t text) RETURNS double precision
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN extract(epoch FROM (replace(replace(t, 'T', ' '), 'Z', '') || '+00')::timestamptz) / 86400.0 + 2440587.5;
+
+-- json_extract for the simple paths the queries use ($.a.b), as text.
+CREATE FUNCTION json_extract(doc text, path text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN doc::jsonb #>> string_to_array(substr(path, 3), '.');
 
 CREATE FUNCTION group_concat_step(acc text, value text, sep text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE

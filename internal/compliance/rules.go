@@ -142,7 +142,7 @@ func (s *Service) CreateRule(ctx context.Context, in RuleInput) (int64, error) {
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM required_training WHERE course_id = ?
-			AND org_type IS ? AND lower(job_title_keyword) = lower(?)`, in.CourseID, orgType, in.JobTitleKeyword).Scan(&dup); err != nil {
+			AND org_type IS NOT DISTINCT FROM ? AND lower(job_title_keyword) = lower(?)`, in.CourseID, orgType, in.JobTitleKeyword).Scan(&dup); err != nil {
 			return err
 		}
 		if dup > 0 {

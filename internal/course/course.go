@@ -280,7 +280,7 @@ const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.du
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
 	c.requires_evaluation, c.approval, c.approval_note, c.manager_approval, c.approval_hold_days,
 	c.charge_dna_pence, c.charge_late_pence,
-	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
+	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic) AS topics), '')`
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var c Course

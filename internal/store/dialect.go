@@ -37,3 +37,12 @@ func (d *DB) LockRows(alias string) string {
 	}
 	return ""
 }
+
+// SafeAddress is a --db setting fit for a log or a message: a file path as it is, a
+// PostgreSQL address without its password.
+func SafeAddress(s string) string {
+	if IsPostgresURL(s) {
+		return redactDSN(s)
+	}
+	return s
+}

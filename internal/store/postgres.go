@@ -30,8 +30,9 @@ func openPostgres(dsn string) (*DB, error) {
 		return nil, err
 	}
 	d := FromPools(w, r)
-	d.dialect = Postgres
-	cfg, _ := pgx.ParseConfig(dsn) // parsed above already
+	d.dialect, d.address = Postgres, dsn
+	cfg, _ := pgx.ParseConfig(dsn)        // parsed above already
+	cfg.RuntimeParams["timezone"] = "UTC" // goose's tstamp is a local timestamp: make it UTC
 	d.plain = stdlib.OpenDB(*cfg)
 	d.plain.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -95,20 +96,29 @@ func (d *DB) writePostgres(ctx context.Context, fn func(tx *sql.Tx) error, quiet
 	return answer(err)
 }
 
-func (d *DB) writePostgresOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	ctx, cancel := d.writeDeadline(ctx)
+func (d *DB) writePostgresOnce(callerCtx context.Context, fn func(tx *sql.Tx) error) error {
+	ctx, cancel := d.writeDeadline(callerCtx)
 	defer cancel()
 	tx, err := d.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
-		return Classify(err)
+		return d.waitedTooLong(callerCtx, ctx, Classify(err))
 	}
 	postgresTxs.Store(tx, struct{}{})
 	defer postgresTxs.Delete(tx)
 	if err := callSafely(fn, tx); err != nil {
 		_ = tx.Rollback()
-		return classifyFnError(err)
+		return d.waitedTooLong(callerCtx, ctx, classifyFnError(err))
 	}
-	return Classify(tx.Commit())
+	return d.waitedTooLong(callerCtx, ctx, Classify(tx.Commit()))
+}
+
+// waitedTooLong turns the end of writeDeadline's own time limit into ErrBusy (a 503 with
+// Retry-After), as on SQLite; the caller's own deadline or cancellation stays as it is.
+func (d *DB) waitedTooLong(callerCtx, ctx context.Context, err error) error {
+	if err != nil && callerCtx.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: no connection or lock within %v: %v", ErrBusy, d.QueueTimeout, err)
+	}
+	return err
 }
 
 // writeDeadline gives a write with no deadline of its own QueueTimeout to get a

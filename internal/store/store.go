@@ -38,6 +38,7 @@ type DB struct {
 	R *sql.DB
 
 	dialect Dialect // "" is SQLite
+	address string  // the file path or postgres:// address it was opened with
 	plain   *sql.DB // PostgreSQL only: a connection as pgx gives it, for goose
 
 	generation atomic.Uint64
@@ -116,6 +117,18 @@ func OpenSync(path string, sync Sync) (*DB, error) {
 	if IsPostgresURL(path) {
 		return openPostgres(path)
 	}
+	d, err := openSQLite(path, sync)
+	if d != nil {
+		d.address = path
+	}
+	return d, err
+}
+
+// Address is the file path or postgres:// address the database was opened with ("" for
+// pools wrapped by FromPools). It may hold a password: never log it as it is.
+func (d *DB) Address() string { return d.address }
+
+func openSQLite(path string, sync Sync) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for creating and dropping test databases
+
+	"github.com/traininghub/traininghub/internal/store"
 )
 
 // PostgresEnv names the environment variable that points the tests at a PostgreSQL
@@ -68,4 +70,15 @@ func NewPostgresDatabase(t testing.TB, address string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// AddressOf is where db lives, for a test that opens a second handle on it as another
+// process would.
+func AddressOf(t testing.TB, db *store.DB) string {
+	t.Helper()
+	a := db.Address()
+	if a == "" {
+		t.Fatal("this database has no address")
+	}
+	return a
 }
