@@ -3,7 +3,8 @@ package db
 
 import "embed"
 
-// FS holds migrations/*.sql; goose reads them through fs.Sub(FS, "migrations").
+// FS holds migrations/*.sql for SQLite and postgres/*.sql for PostgreSQL; goose reads
+// each folder through fs.Sub.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql postgres/*.sql
 var FS embed.FS

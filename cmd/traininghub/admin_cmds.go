@@ -18,7 +18,7 @@ import (
 
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("migrate")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -27,13 +27,13 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintln(stdout, "Database is up to date:", *dbPath)
+	fmt.Fprintln(stdout, "Database is up to date:", store.SafeAddress(*dbPath))
 	return nil
 }
 
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := newFlags("user add")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	email := fs.String("email", "", "email address")
 	name := fs.String("name", "", "full name")
 	org := fs.String("org", "", "organisation name (created if missing)")
@@ -140,7 +140,7 @@ func userSetActive(ctx context.Context, args []string, active bool, stdout io.Wr
 		name = "user enable"
 	}
 	fs := newFlags(name)
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	email := fs.String("email", "", "the account's email address")
 	if err := parse(fs, args); err != nil {
 		return err

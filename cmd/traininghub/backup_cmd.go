@@ -15,11 +15,14 @@ import (
 // a backup taken before an upgrade must be the database as the old version left it.
 func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("backup")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	force := fs.Bool("force", false, "write over FILE if it exists")
 	dest, err := parseOneFile(fs, args, "traininghub backup --db data/traininghub.db /backups/before-upgrade.db")
 	if err != nil {
 		return err
+	}
+	if store.IsPostgresURL(*dbPath) {
+		return errors.New("backup: this copies a SQLite file; back up PostgreSQL with pg_dump (docs/operations.md, Running on PostgreSQL)")
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("backup: no database at %s (--db): %w", *dbPath, err)

@@ -76,6 +76,12 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// dbFlag is every command's --db: a SQLite file (the default), or the address of a
+// PostgreSQL database shared by several servers.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", defaultDB, "SQLite database file, or a PostgreSQL address: postgres://user:password@host:5432/traininghub")
+}
+
 // multi collects a repeatable flag such as --role.
 type multi []string
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -39,7 +40,11 @@ func opsFlags(fs *flag.FlagSet) *opsSettings {
 
 // check reads the settings before anything is opened, so a mistake stops start-up with
 // a message instead of failing at night.
-func (o *opsSettings) check() error {
+func (o *opsSettings) check(dbPath string) error {
+	if o.backupDir != "" && store.IsPostgresURL(dbPath) {
+		return errors.New("--backup-dir: traininghub's own backups copy a SQLite file; on PostgreSQL, " +
+			"use pg_dump or the database server's backups (docs/operations.md, Running on PostgreSQL)")
+	}
 	var err error
 	if o.at, err = backup.ParseTimeOfDay(o.backupAt); err != nil {
 		return fmt.Errorf("--backup-at: %w", err)
@@ -58,8 +63,14 @@ func (o *opsSettings) check() error {
 	return nil
 }
 
-// nightly is the nightly backup job, or nil when no directory is set.
+// nightly is the nightly backup job, or nil when no directory is set. On PostgreSQL the
+// database's own tools take backups (docs/operations.md), so --backup-dir is refused
+// before start-up (see check).
 func (o *opsSettings) nightly(db *store.DB, now clock.Clock, log *slog.Logger) *backup.Nightly {
+	if db.Dialect() == store.Postgres {
+		log.Info("nightly backup", "dir", "none: back up PostgreSQL with pg_dump or its own backups")
+		return nil
+	}
 	if o.backupDir == "" {
 		log.Info("nightly backup", "dir", "none: set --backup-dir to take one")
 		return nil
@@ -70,12 +81,14 @@ func (o *opsSettings) nightly(db *store.DB, now clock.Clock, log *slog.Logger) *
 
 // readyChecks are serve's own /readyz checks: disk space beside the database and the
 // mail worker's heartbeat (its connections may each spend smtpTimeout on a hung server).
+// On PostgreSQL the database's disk is the database server's to watch, not this one's.
 func (o *opsSettings) readyChecks(dbPath string, mailBeat func() time.Time, smtpTimeout time.Duration) []health.Check {
 	stale := max(2*time.Minute, 4*smtpTimeout)
-	return []health.Check{
-		health.DiskSpace(filepath.Dir(dbPath), o.minFreeB),
-		health.Heartbeat("mail_worker", mailBeat, time.Now, stale),
+	checks := []health.Check{health.Heartbeat("mail_worker", mailBeat, time.Now, stale)}
+	if !store.IsPostgresURL(dbPath) {
+		checks = append([]health.Check{health.DiskSpace(filepath.Dir(dbPath), o.minFreeB)}, checks...)
 	}
+	return checks
 }
 
 // runNightly runs the job until ctx ends, if there is one.

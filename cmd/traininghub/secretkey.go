@@ -14,6 +14,7 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/secretkey"
+	"github.com/traininghub/traininghub/internal/store"
 )
 
 // secretKeyFlag adds --secret-key-file; empty means traininghub.key beside the database.
@@ -22,7 +23,7 @@ func secretKeyFlag(fs *flag.FlagSet) *string {
 }
 
 func secretKeyPath(flagValue, dbPath string) string {
-	if flagValue != "" {
+	if flagValue != "" || store.IsPostgresURL(dbPath) {
 		return flagValue
 	}
 	return secretkey.DefaultPath(dbPath)
@@ -36,6 +37,10 @@ const backupAdvice = "Back it up separately from the database: a database backup
 // which also encrypts two-factor secrets stored before encryption. A missing or wrong key
 // for a database that has used one stops start-up with a message that says what to do.
 func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath string, log *slog.Logger) error {
+	if path == "" {
+		return errors.New("--secret-key-file: on PostgreSQL, give the key file's path (TRAININGHUB_SECRET_KEY_FILE); " +
+			"every server of the database must use the same file, so none is made beside the database")
+	}
 	key, err := secretkey.Load(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -48,7 +53,7 @@ func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath 
 				"Put the key file kept with your backups there, or name it with --secret-key-file (TRAININGHUB_SECRET_KEY_FILE). "+
 				"If the key is lost for good, run `traininghub secret-key replace --db %s --secret-key-file %s`: "+
 				"it switches two-factor sign-in off for the accounts that use it, and they set it up again",
-				path, dbPath, dbPath, path)
+				path, store.SafeAddress(dbPath), store.SafeAddress(dbPath), path)
 		}
 		if key, err = secretkey.Create(path); err != nil {
 			return err
@@ -66,7 +71,7 @@ func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath 
 			"Start with the key file kept with this database (--secret-key-file or TRAININGHUB_SECRET_KEY_FILE). "+
 			"If that key is lost for good, run `traininghub secret-key replace --db %s --secret-key-file %s`: "+
 			"it switches two-factor sign-in off for the accounts that use it, and they set it up again",
-			path, dbPath, dbPath, path)
+			path, store.SafeAddress(dbPath), store.SafeAddress(dbPath), path)
 	}
 	if err != nil {
 		return fmt.Errorf("check the secret key: %w", err)
@@ -81,7 +86,7 @@ func openSecretKey(ctx context.Context, accounts *account.Service, path, dbPath 
 // the key's path is kept, renamed, never deleted: it may be another database's key.
 func secretKeyReplace(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("secret-key replace")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	keyFile := secretKeyFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -95,7 +100,7 @@ func secretKeyReplace(ctx context.Context, args []string, stdout io.Writer) erro
 	accounts := account.NewService(db, clock.System, account.NewHasher(account.DefaultHashParams, 1))
 	if old, err := secretkey.Load(path); err == nil {
 		if _, err := accounts.UseSecretKey(ctx, old); err == nil {
-			fmt.Fprintf(stdout, "The secret key file %s already matches %s: nothing was changed.\n", path, *dbPath)
+			fmt.Fprintf(stdout, "The secret key file %s already matches %s: nothing was changed.\n", path, store.SafeAddress(*dbPath))
 			return nil
 		}
 	}

@@ -126,7 +126,7 @@ func enableTwoFactor(t *testing.T, dbPath, keyPath string) (email, password, sec
 	if _, err := accounts.ConfirmTOTP(ctx, u.ID, code(t, setup.Secret, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	if found := testkit.PlainTextSecrets(t, db.R, setup.Secret); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, db, setup.Secret); len(found) > 0 {
 		t.Fatalf("the two-factor secret is stored in plain text in %v", found)
 	}
 	logins, err := demo.ExistingLogins(ctx, accounts)

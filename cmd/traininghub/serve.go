@@ -29,7 +29,7 @@ import (
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve")
 	addr := fs.String("addr", ":8080", "address to listen on")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	baseURL := fs.String("base-url", "", "public address, e.g. https://training.example.org")
 	siteName := fs.String("site-name", "", "name shown in the header")
 	partnership := fs.String("partnership", "Safeguarding Children Partnership", "the partnership's name, printed on certificates")
@@ -53,7 +53,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := ops.check(); err != nil {
+	if err := ops.check(*dbPath); err != nil {
 		return err
 	}
 	oidcCfg, err := oidc.config()
@@ -119,7 +119,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath)
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.SafeAddress(*dbPath))
 	go sweepSessions(ctx, db, log)
 	go sweepSignups(ctx, accounts, log)
 	go sweepRetention(ctx, privacy.New(db, nil, now, *retention, *partnership), now, log)
@@ -181,6 +181,10 @@ func printLogins(w io.Writer, logins []demo.Login, fresh bool, addr, dbPath stri
 	fmt.Fprintln(w, "Sign in as:")
 	for _, l := range logins {
 		fmt.Fprintf(w, "  %-13s %-28s password: %s\n", l.Role, l.Email, l.Password)
+	}
+	if store.IsPostgresURL(dbPath) {
+		fmt.Fprintf(w, "To start the demo afresh, stop the servers, drop and recreate the database %s and run it again.\n\n", store.SafeAddress(dbPath))
+		return
 	}
 	fmt.Fprintf(w, "To start the demo afresh, stop the server, delete %s (with its -wal and -shm files) and run it again.\n\n", dbPath)
 }

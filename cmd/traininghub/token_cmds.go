@@ -38,7 +38,7 @@ func parseExpiry(s string) (time.Duration, error) {
 // tokenAdd prints a new API token for the account, and nothing else, so scripts can read it.
 func tokenAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("token add")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	email := fs.String("email", "", "the account the token acts as")
 	name := fs.String("name", "", "what the token is for, shown in lists")
 	expires := fs.String("expires", "", "how long it works, such as 90d (default: until revoked)")
@@ -69,7 +69,7 @@ func tokenAdd(ctx context.Context, args []string, stdout io.Writer) error {
 // tokenList shows every API token (never the secret), or one account's.
 func tokenList(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("token list")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	email := fs.String("email", "", "only this account's tokens")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -136,7 +136,7 @@ func printable(r rune) rune {
 // tokenRevoke deletes one token by its id (from token list); it stops working at once.
 func tokenRevoke(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("token revoke")
-	dbPath := fs.String("db", defaultDB, "SQLite database file")
+	dbPath := dbFlag(fs)
 	id := fs.Int64("id", 0, "the token's id, from token list")
 	if err := parse(fs, args); err != nil {
 		return err

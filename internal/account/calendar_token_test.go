@@ -32,7 +32,7 @@ func TestCalendarToken(t *testing.T) {
 	if has, err := env.Accounts.HasCalendarFeed(ctx, pat.ID); err != nil || !has {
 		t.Errorf("HasCalendarFeed after making one = %v, %v", has, err)
 	}
-	if found := testkit.PlainTextSecrets(t, env.DB.R, tok); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, env.DB, tok); len(found) > 0 {
 		t.Errorf("the calendar token is stored in plain text in %v", found)
 	}
 	if u, err := env.Accounts.UserByCalendarToken(ctx, tok); err != nil || u.ID != pat.ID {

@@ -112,15 +112,16 @@ func (s *Service) AddOrganisation(ctx context.Context, o Organisation) (Organisa
 }
 
 func insertOrg(ctx context.Context, tx *sql.Tx, name string, t OrgType, now string) (int64, error) {
-	res, err := tx.ExecContext(ctx,
-		`INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?)`, name, t, now)
+	var id int64
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?) RETURNING id`, name, t, now).Scan(&id)
 	if store.IsConstraint(err) {
 		return 0, ErrOrgNameTaken
 	}
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UpdateOrganisation renames or retypes an organisation and sets its email domains to

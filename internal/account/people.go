@@ -184,12 +184,9 @@ func (s *Service) AddPerson(ctx context.Context, p Person) (*User, error) {
 		if err := v.Err(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, p.Email, p.Name, p.JobTitle, p.Team, p.OrganisationID, store.FormatTime(s.Now()))
+		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, p.Email, p.Name, p.JobTitle, p.Team, p.OrganisationID, store.FormatTime(s.Now())).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		if err := writeRoles(ctx, tx, id, p.Roles); err != nil {

@@ -42,14 +42,14 @@ func TestPlainTwoFactorSecretsAreEncryptedAtStart(t *testing.T) {
 	if _, err := fresh.UseSecretKey(ctx, wrong); !errors.Is(err, account.ErrWrongSecretKey) {
 		t.Fatalf("a wrong key: %v, want ErrWrongSecretKey", err)
 	}
-	if found := testkit.PlainTextSecrets(t, env.DB.R, plain); len(found) != 1 {
+	if found := testkit.PlainTextSecrets(t, env.DB, plain); len(found) != 1 {
 		t.Fatalf("a refused key changed the plain secret: %v", found)
 	}
 	n, err := fresh.UseSecretKey(ctx, testkit.SecretKey(t))
 	if err != nil || n != 1 {
 		t.Fatalf("encrypted %d, %v; want 1", n, err)
 	}
-	if found := testkit.PlainTextSecrets(t, env.DB.R, plain); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, env.DB, plain); len(found) > 0 {
 		t.Fatalf("the secret is still in plain text in %v", found)
 	}
 	var stored string

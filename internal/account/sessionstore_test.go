@@ -19,7 +19,7 @@ func TestSessionTokensAreStoredHashed(t *testing.T) {
 	if err := st.Commit(token, []byte("signed in"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if found := testkit.PlainTextSecrets(t, env.DB.R, token); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, env.DB, token); len(found) > 0 {
 		t.Fatalf("the session token is stored in plain text in %v", found)
 	}
 	data, ok, err := st.Find(token)

@@ -185,7 +185,7 @@ func (l *SigninLimits) takeBack(ctx context.Context, t SigninTicket) error {
 	}
 	return l.DB.Write(ctx, func(tx *sql.Tx) error {
 		for _, k := range t.keys {
-			if _, err := tx.ExecContext(ctx, `UPDATE signin_limits SET level = max(0, level - 1) WHERE key = ?`, k); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE signin_limits SET level = CASE WHEN level > 1 THEN level - 1 ELSE 0 END WHERE key = ?`, k); err != nil {
 				return err
 			}
 		}

@@ -158,7 +158,7 @@ func TestDeviceCookieKeyComesFromTheKeyFile(t *testing.T) {
 	if err != nil || !bytes.Equal(k1, k2) {
 		t.Fatalf("a second process got another key: %x vs %x (%v)", k1, k2, err)
 	}
-	if found := testkit.PlainTextSecrets(t, env.DB.R, hex.EncodeToString(k1), string(k1)); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, env.DB, hex.EncodeToString(k1), string(k1)); len(found) > 0 {
 		t.Fatalf("the device cookie key is stored in %v", found)
 	}
 	key, _, _ := secretkey.Generate()

@@ -154,16 +154,13 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 			}
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, password_hash,
-			created_at, email_confirmed, membership) VALUES (?, ?, ?, '', ?, ?, ?, 0, ?)`,
-			n.Email, n.Name, n.JobTitle, n.OrganisationID, hash, stamp, membership)
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, password_hash,
+			created_at, email_confirmed, membership) VALUES (?, ?, ?, '', ?, ?, ?, 0, ?) RETURNING id`,
+			n.Email, n.Name, n.JobTitle, n.OrganisationID, hash, stamp, membership).Scan(&id)
 		if store.IsConstraint(err) {
 			return errors.New("register: the address was taken during the transaction") // the writer is single: cannot happen
 		}
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}

@@ -73,13 +73,8 @@ func (s *Service) AddToken(ctx context.Context, userID int64, n NewToken) (strin
 		expires = store.FormatTime(n.ExpiresAt)
 	}
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at, name, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			userID, hashToken(token), store.FormatTime(now), n.Name, expires)
-		if err != nil {
-			return err
-		}
-		t.ID, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at, name, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			userID, hashToken(token), store.FormatTime(now), n.Name, expires).Scan(&t.ID)
 	})
 	if err != nil {
 		return "", Token{}, store.Classify(err)

@@ -110,15 +110,12 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 		if orgExists == 0 {
 			return problem.Validation{"organisation_id": "Choose your organisation"}.Err()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, n.Email, n.Name, n.JobTitle, n.Team, n.OrganisationID, hash, store.FormatTime(s.Now()))
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Email, n.Name, n.JobTitle, n.Team, n.OrganisationID, hash, store.FormatTime(s.Now())).Scan(&id)
 		if store.IsConstraint(err) {
 			return ErrEmailTaken
 		}
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		return writeRoles(ctx, tx, id, n.Roles)
@@ -134,7 +131,7 @@ func writeRoles(ctx context.Context, tx *sql.Tx, userID int64, roles []Role) err
 		return err
 	}
 	for _, r := range roles {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)`, userID, r); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, r); err != nil {
 			return err
 		}
 	}

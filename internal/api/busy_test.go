@@ -7,12 +7,16 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/traininghub/traininghub/internal/store"
 )
 
-// TestBusyIs503 holds SQLite's write lock from another connection for longer than the
-// server's busy timeout: the booking must be refused with 503 and Retry-After, change
-// nothing, and succeed when retried after the lock is gone.
+// TestBusyIs503 holds a lock the booking needs from another connection for longer than
+// the server waits for it (SQLite's write lock; on PostgreSQL, the session's row): the
+// booking must be refused with 503 and Retry-After, change nothing, and succeed when
+// retried after the lock is gone.
 func TestBusyIs503(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the 5 s busy timeout")
@@ -22,24 +26,7 @@ func TestBusyIs503(t *testing.T) {
 	c := f.Course(t, "Whistleblowing")
 	sid := f.Session(t, c, 5*24*time.Hour, 5)
 
-	var seq int
-	var name, file string
-	if err := f.DB.R.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
-		t.Fatal(err)
-	}
-	other, err := sql.Open("sqlite3", "file:"+file+"?_busy_timeout=100&_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	ctx := context.Background()
-	tx, err := other.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, held
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('lock-holder', 'yes')`); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdLock(t, f.Path, sid)
 
 	began := time.Now()
 	r := f.do(http.MethodPost, sessionPath(sid)+"/bookings", f.pracToken, nil)
@@ -59,4 +46,32 @@ func TestBusyIs503(t *testing.T) {
 		t.Fatalf("a refused booking left %d rows (%v)", n, err)
 	}
 	want(t, f.do(http.MethodPost, sessionPath(sid)+"/bookings", f.pracToken, nil), http.StatusCreated, "retry")
+}
+
+// holdLock takes, from a connection of its own, the lock a booking on session sid must
+// wait for, and keeps it until the returned transaction ends.
+func holdLock(t *testing.T, path string, sid int64) *sql.Tx {
+	t.Helper()
+	driver, dsn, lock := "sqlite3", "file:"+path+"?_busy_timeout=100&_txlock=immediate",
+		`INSERT INTO settings (key, value) VALUES ('lock-holder', 'yes')` // BEGIN IMMEDIATE: the write lock, held
+	if store.IsPostgresURL(path) {
+		driver, dsn, lock = "pgx", path, `SELECT id FROM course_sessions WHERE id = $1 FOR UPDATE`
+	}
+	other, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	tx, err := other.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []any{}
+	if driver == "pgx" {
+		args = append(args, sid)
+	}
+	if _, err := tx.Exec(lock, args...); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }

@@ -23,7 +23,7 @@ func (s *Service) Asked(ctx context.Context, r Request) ([]Recipient, error) {
 	from := store.FormatTime(r.CreatedAt)
 	to := store.FormatTime(r.CreatedAt.Add(time.Minute))
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT recipient_name, recipient_email FROM outbox
-		WHERE created_at BETWEEN ? AND ? AND kind = ? AND json_extract(payload, '$.data.request_id') = ?
+		WHERE created_at BETWEEN ? AND ? AND kind = ? AND CAST(json_extract(payload, '$.data.request_id') AS INTEGER) = ?
 		ORDER BY id`, from, to, string(KindRequested), r.ID)
 	if err != nil {
 		return nil, store.Classify(err)

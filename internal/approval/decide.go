@@ -33,7 +33,7 @@ func cleanReason(s string) (string, error) {
 
 // decideTx loads a pending request for a decision by actor, refusing others.
 func decideTx(ctx context.Context, tx *sql.Tx, id int64, actor *account.User) (Request, error) {
-	r, err := loadRequest(ctx, tx, id)
+	r, err := lockRequest(ctx, tx, id)
 	if err != nil {
 		return r, err
 	}
@@ -44,6 +44,15 @@ func decideTx(ctx context.Context, tx *sql.Tx, id int64, actor *account.User) (R
 		return r, ErrDecided
 	}
 	return r, nil
+}
+
+// lockRequest locks the request's row, then reads it: two managers deciding at once, or a
+// manager and the expiry job, take turns, and the second sees the first's decision.
+func lockRequest(ctx context.Context, tx *sql.Tx, id int64) (Request, error) {
+	if err := store.LockRow(ctx, tx, "approval_requests", id); err != nil {
+		return Request{}, err
+	}
+	return loadRequest(ctx, tx, id)
 }
 
 func markDecided(ctx context.Context, tx *sql.Tx, id int64, status Status, actorID, bookingID int64, reason, at string) error {
@@ -176,7 +185,7 @@ func (s *Service) Decline(ctx context.Context, id int64, actor *account.User, re
 func (s *Service) Withdraw(ctx context.Context, id, userID int64) (Request, error) {
 	var out Request
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		r, err := loadRequest(ctx, tx, id)
+		r, err := lockRequest(ctx, tx, id)
 		if err != nil {
 			return err
 		}

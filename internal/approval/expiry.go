@@ -75,7 +75,7 @@ func (e *Expiry) RunOnce(ctx context.Context) (Swept, error) {
 func (e *Expiry) release(ctx context.Context, id int64) (bool, error) {
 	done := false
 	err := e.DB.Write(ctx, func(tx *sql.Tx) error {
-		r, err := loadRequest(ctx, tx, id)
+		r, err := lockRequest(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (e *Expiry) release(ctx context.Context, id int64) (bool, error) {
 func (e *Expiry) close(ctx context.Context, id int64) (bool, error) {
 	done := false
 	err := e.DB.Write(ctx, func(tx *sql.Tx) error {
-		r, err := loadRequest(ctx, tx, id)
+		r, err := lockRequest(ctx, tx, id)
 		if err != nil {
 			return err
 		}

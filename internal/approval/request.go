@@ -73,16 +73,13 @@ func (s *Service) Request(ctx context.Context, sessionID, userID, actorID int64)
 				holdUntil = store.FormatTime(now.In(clock.London).AddDate(0, 0, holdDays))
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO approval_requests (session_id, user_id, booking_id, status,
-			hold_until, token_hash, created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)`,
-			sessionID, userID, bookingID, holdUntil, hash, store.FormatTime(now))
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO approval_requests (session_id, user_id, booking_id, status,
+			hold_until, token_hash, created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+			sessionID, userID, bookingID, holdUntil, hash, store.FormatTime(now)).Scan(&id)
 		if store.IsConstraint(err) {
 			return ErrAlreadyRequested
 		}
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,11 @@ func (s *Service) SubmitEvaluation(ctx context.Context, bookingID, userID int64,
 	issued := false
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		issued = false
+		if _, err := lockBookingSession(ctx, tx, bookingID); errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		} else if err != nil {
+			return err
+		}
 		var owner int64
 		var mark, register string
 		var evaluated, certified bool

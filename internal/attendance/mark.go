@@ -23,12 +23,17 @@ func (s *Service) SetMark(ctx context.Context, bookingID int64, m Mark, actorID 
 		return ErrBadMark
 	}
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
-		var sessionID int64
+		sessionID, err := lockBookingSession(ctx, tx, bookingID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotOnRegister
+		}
+		if err != nil {
+			return err
+		}
 		var status string
 		var current sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT session_id, status, attendance FROM bookings WHERE id = ?`, bookingID).
-			Scan(&sessionID, &status, &current)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && status != "confirmed") {
+		err = tx.QueryRowContext(ctx, `SELECT status, attendance FROM bookings WHERE id = ?`, bookingID).Scan(&status, &current)
+		if err == nil && status != "confirmed" {
 			return ErrNotOnRegister
 		}
 		if err != nil {
@@ -57,7 +62,7 @@ func (s *Service) SetMarks(ctx context.Context, sessionID int64, marks map[int64
 	changed := 0
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		changed = 0
-		f, err := loadFacts(ctx, tx, sessionID)
+		f, err := lockFacts(ctx, tx, sessionID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -116,7 +121,7 @@ func (s *Service) MarkEveryoneAttended(ctx context.Context, sessionID, actorID i
 	marked := 0
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		marked = 0
-		f, err := loadFacts(ctx, tx, sessionID)
+		f, err := lockFacts(ctx, tx, sessionID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -184,7 +189,7 @@ func (s *Service) AddWalkIn(ctx context.Context, w WalkIn) (int64, error) {
 	}
 	var bookingID int64
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		f, err := loadFacts(ctx, tx, w.SessionID)
+		f, err := lockFacts(ctx, tx, w.SessionID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}

@@ -140,6 +140,25 @@ func loadFacts(ctx context.Context, q interface {
 	return f, err
 }
 
+// lockFacts locks the session's row, then reads its facts: every change to a session's
+// register, marks, certificates and evaluations starts here, so that a submit and a mark
+// made at the same moment (even by two servers) take turns and never cross.
+func lockFacts(ctx context.Context, tx *sql.Tx, sessionID int64) (sessionFacts, error) {
+	if err := store.LockRow(ctx, tx, "course_sessions", sessionID); err != nil {
+		return sessionFacts{}, err
+	}
+	return loadFacts(ctx, tx, sessionID)
+}
+
+// lockBookingSession locks the session a booking is on and says which it is.
+func lockBookingSession(ctx context.Context, tx *sql.Tx, bookingID int64) (int64, error) {
+	var sessionID int64
+	if err := tx.QueryRowContext(ctx, `SELECT session_id FROM bookings WHERE id = ?`, bookingID).Scan(&sessionID); err != nil {
+		return 0, err
+	}
+	return sessionID, store.LockRow(ctx, tx, "course_sessions", sessionID)
+}
+
 // writable refuses changes to a register that cannot take them now.
 func (f sessionFacts) writable(now time.Time) error {
 	switch {

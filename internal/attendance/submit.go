@@ -28,7 +28,7 @@ func (s *Service) Submit(ctx context.Context, sessionID, actorID int64) (Outcome
 	var out Outcome
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		out = Outcome{}
-		f, err := loadFacts(ctx, tx, sessionID)
+		f, err := lockFacts(ctx, tx, sessionID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -223,6 +223,9 @@ func (s *Service) Reopen(ctx context.Context, sessionID, actorID int64, reason s
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *sql.Tx) error {
+		if err := store.LockRow(ctx, tx, "course_sessions", sessionID); err != nil {
+			return err
+		}
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM registers WHERE session_id = ?`, sessionID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && status != Submitted) {

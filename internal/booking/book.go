@@ -116,15 +116,12 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 	// A second live booking of the same person is refused by the bookings_live unique
 	// index, which saves looking first.
 	mail.UID = newUID()
-	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, ical_uid)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, mail.UID)
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, ical_uid)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, req.SessionID, req.UserID, status, waitlistedAt, stamp, stamp, mail.UID).Scan(&id)
 	if store.IsConstraint(err) {
 		return Result{}, ErrAlreadyBooked
 	}
-	if err != nil {
-		return Result{}, err
-	}
-	id, err := r.LastInsertId()
 	if err != nil {
 		return Result{}, err
 	}

@@ -32,7 +32,7 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Booking, error
 	var promoted []int64
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		promoted = nil
-		b, err := loadBooking(ctx, tx, req.BookingID)
+		b, err := lockedBooking(ctx, tx, req.BookingID)
 		if err != nil {
 			return err
 		}

@@ -19,12 +19,10 @@ func (f *fixture) insertPeople(t *testing.T, n int) []int64 {
 	ids := make([]int64, n)
 	stamp := store.FormatTime(f.Clock.Now())
 	for i := range ids {
-		res, err := f.DB.Exec(context.Background(), `INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?)`,
+		var err error
+		ids[i], err = f.DB.Insert(context.Background(), `INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			fmt.Sprintf("racer%03d@example.org", i), fmt.Sprintf("Racer %03d", i), f.OrgID, stamp)
 		if err != nil {
-			t.Fatal(err)
-		}
-		if ids[i], err = res.LastInsertId(); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.DB.Exec(context.Background(), `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, ids[i], account.Practitioner); err != nil {
@@ -206,9 +204,10 @@ func TestConcurrentBookAndCancel(t *testing.T) {
 	f.checkInvariants(t)
 }
 
-// Two separate database handles on one file (as two processes would be) rely on BEGIN
-// IMMEDIATE and the busy timeout rather than on Go's connection pool. Busy refusals are
-// allowed, but never an overbooking or a silent loss.
+// Two separate database handles on one database (as two processes would be) rely on the
+// database's own locks (BEGIN IMMEDIATE and the busy timeout on SQLite, FOR UPDATE on
+// PostgreSQL) rather than on Go's connection pool. Busy refusals are allowed, but never
+// an overbooking or a silent loss.
 func TestConcurrentBookingAcrossTwoHandles(t *testing.T) {
 	const capacity = 10
 	f := newFixture(t)
@@ -216,11 +215,7 @@ func TestConcurrentBookingAcrossTwoHandles(t *testing.T) {
 	sid := f.session(t, capacity)
 	ids := f.insertPeople(t, 80)
 
-	var file string
-	if err := f.DB.R.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file); err != nil {
-		t.Fatal(err)
-	}
-	other, err := store.Open(file)
+	other, err := store.Open(f.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

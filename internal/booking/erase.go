@@ -20,6 +20,9 @@ const ReasonErased = "cancelled: the person's record was erased"
 // stay as they are, so attendance and charges do not change.
 func CancelFutureForErasureTx(ctx context.Context, tx *sql.Tx, userID, actorID int64, now time.Time) (int, error) {
 	stamp := store.FormatTime(now)
+	if err := lockSessionsOf(ctx, tx, userID, stamp); err != nil {
+		return 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.session_id, b.status FROM bookings b
 		JOIN course_sessions s ON s.id = b.session_id
 		WHERE b.user_id = ? AND b.status IN ('confirmed', 'waitlisted') AND s.starts_at > ? ORDER BY b.id`, userID, stamp)
@@ -57,4 +60,34 @@ func CancelFutureForErasureTx(ctx context.Context, tx *sql.Tx, userID, actorID i
 		return 0, err
 	}
 	return len(live), nil
+}
+
+// lockSessionsOf locks, in id order (so two such writers cannot deadlock), the future
+// sessions where the person holds a live booking, before those bookings are read.
+func lockSessionsOf(ctx context.Context, tx *sql.Tx, userID int64, after string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT b.session_id FROM bookings b
+		JOIN course_sessions s ON s.id = b.session_id
+		WHERE b.user_id = ? AND b.status IN ('confirmed', 'waitlisted') AND s.starts_at > ? ORDER BY b.session_id`, userID, after)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := store.LockRow(ctx, tx, "course_sessions", id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -95,15 +95,12 @@ func HoldTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64, n
 		return 0, nil
 	}
 	stamp := store.FormatTime(now)
-	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid, held)
-		VALUES (?, ?, 'confirmed', ?, ?, ?, 1)`, sessionID, userID, stamp, stamp, newUID())
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid, held)
+		VALUES (?, ?, 'confirmed', ?, ?, ?, 1) RETURNING id`, sessionID, userID, stamp, stamp, newUID()).Scan(&id)
 	if store.IsConstraint(err) {
 		return 0, ErrAlreadyBooked
 	}
-	if err != nil {
-		return 0, err
-	}
-	id, err := r.LastInsertId()
 	if err != nil {
 		return 0, err
 	}
@@ -115,7 +112,7 @@ func HoldTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64, n
 // the booking_confirmed email with its calendar invite. The caller marks the request
 // approved in the same transaction.
 func ConfirmHoldTx(ctx context.Context, tx *sql.Tx, bookingID, actorID int64, now time.Time) (Booking, error) {
-	b, err := loadBooking(ctx, tx, bookingID)
+	b, err := lockedBooking(ctx, tx, bookingID)
 	if err != nil {
 		return b, err
 	}
@@ -143,7 +140,7 @@ func ConfirmHoldTx(ctx context.Context, tx *sql.Tx, bookingID, actorID int64, no
 // invite was ever sent), and the freed place goes to the waiting list as usual. It
 // reports false when the place was already gone.
 func ReleaseHoldTx(ctx context.Context, tx *sql.Tx, bookingID, actorID int64, reason string, now time.Time) (bool, error) {
-	b, err := loadBooking(ctx, tx, bookingID)
+	b, err := lockedBooking(ctx, tx, bookingID)
 	if err != nil {
 		return false, err
 	}

@@ -136,8 +136,13 @@ func TestCancelWithEmptyQueueFreesPlace(t *testing.T) {
 func TestCancelAndPromotionAreOneTransaction(t *testing.T) {
 	f := newFixture(t)
 	sid, confirmed, queue := f.fullSession(t, 1, 1)
-	if _, err := f.DB.Exec(context.Background(), `CREATE TRIGGER test_fail_promotion BEFORE INSERT ON booking_history
-		WHEN NEW.reason = 'promoted from waiting list' BEGIN SELECT RAISE(ABORT, 'promotion refused by test'); END`); err != nil {
+	refuse := `CREATE TRIGGER test_fail_promotion BEFORE INSERT ON booking_history
+		WHEN NEW.reason = 'promoted from waiting list' BEGIN SELECT RAISE(ABORT, 'promotion refused by test'); END`
+	if f.DB.Dialect() == store.Postgres {
+		refuse = `CREATE TRIGGER test_fail_promotion BEFORE INSERT ON booking_history FOR EACH ROW
+			WHEN (NEW.reason = 'promoted from waiting list') EXECUTE FUNCTION refuse_change()`
+	}
+	if _, err := f.DB.Exec(context.Background(), refuse); err != nil {
 		t.Fatal(err)
 	}
 	before := f.counts(t, sid)
@@ -151,7 +156,11 @@ func TestCancelAndPromotionAreOneTransaction(t *testing.T) {
 		t.Errorf("cancelled booking = %s after rollback", s)
 	}
 	f.wantWaiting(t, queue[0], 1)
-	if _, err := f.DB.Exec(context.Background(), `DROP TRIGGER test_fail_promotion`); err != nil {
+	drop := `DROP TRIGGER test_fail_promotion`
+	if f.DB.Dialect() == store.Postgres {
+		drop += ` ON booking_history`
+	}
+	if _, err := f.DB.Exec(context.Background(), drop); err != nil {
 		t.Fatal(err)
 	}
 	f.cancel(t, confirmed[0])

@@ -80,7 +80,7 @@ func (s *Service) Substitute(ctx context.Context, req SubstituteRequest) (Substi
 }
 
 func (s *Service) substituteTx(ctx context.Context, tx *sql.Tx, req SubstituteRequest, email string) (Substitution, error) {
-	b, err := loadBooking(ctx, tx, req.BookingID)
+	b, err := lockedBooking(ctx, tx, req.BookingID)
 	if err != nil {
 		return Substitution{}, err
 	}
@@ -159,15 +159,12 @@ func (s *Service) substituteTx(ctx context.Context, tx *sql.Tx, req SubstituteRe
 		outbox.Options{BumpSequence: true, ByOrganiser: byOrganiser, Reason: colleagueName}, now); err != nil {
 		return Substitution{}, err
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid)
-		VALUES (?, ?, 'confirmed', ?, ?, ?)`, b.SessionID, colleagueID, stamp, stamp, newUID())
+	var newID int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO bookings (session_id, user_id, status, created_at, updated_at, ical_uid)
+		VALUES (?, ?, 'confirmed', ?, ?, ?) RETURNING id`, b.SessionID, colleagueID, stamp, stamp, newUID()).Scan(&newID)
 	if store.IsConstraint(err) {
 		return Substitution{}, ErrColleagueBooked
 	}
-	if err != nil {
-		return Substitution{}, err
-	}
-	newID, err := r.LastInsertId()
 	if err != nil {
 		return Substitution{}, err
 	}

@@ -39,8 +39,14 @@ type sessionState struct {
 	mail outbox.BookingSnapshot
 }
 
+// lockSession locks the session's row (store.LockRow) and reads what deciding a booking
+// on it needs. Every change to a session's bookings starts here, or at lockedBooking, so
+// two writers never decide on the same places at once.
 func lockSession(ctx context.Context, tx *sql.Tx, id int64) (sessionState, error) {
 	st := sessionState{id: id}
+	if err := store.LockRow(ctx, tx, "course_sessions", id); err != nil {
+		return st, err
+	}
 	var starts, ends, closes, cutoff store.Time
 	err := tx.QueryRowContext(ctx, `SELECT s.status, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'unapproved' END, s.starts_at, s.booking_closes_at, s.cancel_cutoff_at,
 		s.capacity, s.confirmed_count,
@@ -106,6 +112,23 @@ func loadBooking(ctx context.Context, q queryer, id int64) (Booking, error) {
 	return b, err
 }
 
+// lockedBooking locks the booking's session, then reads the booking: read before the
+// lock, its status could be changed by another writer before this one acts on it.
+func lockedBooking(ctx context.Context, tx *sql.Tx, id int64) (Booking, error) {
+	var sessionID int64
+	err := tx.QueryRowContext(ctx, `SELECT session_id FROM bookings WHERE id = ?`, id).Scan(&sessionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Booking{}, ErrBookingNotFound
+	}
+	if err != nil {
+		return Booking{}, err
+	}
+	if err := store.LockRow(ctx, tx, "course_sessions", sessionID); err != nil {
+		return Booking{}, err
+	}
+	return loadBooking(ctx, tx, id)
+}
+
 // waitlistPosition is 1 + the number of people who joined the list earlier.
 func waitlistPosition(ctx context.Context, q queryer, bookingID int64) (int, error) {
 	var pos int
@@ -162,6 +185,9 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 // CancelAllTx cancels every live booking of a session the organiser has cancelled and
 // tells each person: a calendar cancellation for places, a note for the waiting list.
 func CancelAllTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, reason string, now time.Time) ([]Booking, error) {
+	if err := store.LockRow(ctx, tx, "course_sessions", sessionID); err != nil {
+		return nil, err
+	}
 	// A place held for manager approval (hold.go) had no invite, so it gets no calendar
 	// CANCEL; the approval scheduler closes the request and tells the person.
 	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.user_id, b.status, `+heldSQL+` FROM bookings b

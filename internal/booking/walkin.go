@@ -38,12 +38,9 @@ func WalkInTx(ctx context.Context, tx *sql.Tx, sessionID, userID, actorID int64,
 		}
 		return existing, writeHistory(ctx, tx, existing, Waitlisted, Confirmed, actorID, ReasonWalkIn, stamp)
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (session_id, user_id, status, walk_in, created_at, updated_at, ical_uid)
-			VALUES (?, ?, 'confirmed', 1, ?, ?, ?)`, sessionID, userID, stamp, stamp, newUID())
-		if err != nil {
-			return 0, err
-		}
-		id, err := res.LastInsertId()
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO bookings (session_id, user_id, status, walk_in, created_at, updated_at, ical_uid)
+			VALUES (?, ?, 'confirmed', 1, ?, ?, ?) RETURNING id`, sessionID, userID, stamp, stamp, newUID()).Scan(&id)
 		if err != nil {
 			return 0, err
 		}

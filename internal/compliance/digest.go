@@ -189,7 +189,7 @@ func (d *Digests) waiting(ctx context.Context, week string) ([]digestManager, er
 // transaction; sent is false when someone else had already done it.
 func (d *Digests) record(ctx context.Context, managerID int64, week string, row *outbox.Row, now time.Time) (sent bool, err error) {
 	err = d.DB.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO digests_sent (manager_id, week, at) VALUES (?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO digests_sent (manager_id, week, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			managerID, week, store.FormatTime(now))
 		if err != nil {
 			return err

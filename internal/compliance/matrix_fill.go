@@ -31,7 +31,7 @@ func (s *Service) fill(ctx context.Context, m *Matrix, rowOf, colOf map[int64]in
 	}
 	sessions := map[int64]sessionFacts{}
 	err := s.scan(ctx, `SELECT s.id, s.course_id, s.starts_at, s.status = 'scheduled' AND s.ends_at > ?,
-		COALESCE(r.status = 'submitted', 0)
+		COALESCE(r.status = 'submitted', FALSE)
 		FROM course_sessions s LEFT JOIN registers r ON r.session_id = s.id
 		WHERE s.course_id IN (`+strings.Join(marks, ",")+`)`, args, func(rows *sql.Rows) error {
 		var id, courseID int64
@@ -63,7 +63,7 @@ func (s *Service) fill(ctx context.Context, m *Matrix, rowOf, colOf map[int64]in
 		return err
 	}
 
-	return s.scan(ctx, `SELECT b.id, b.user_id, b.session_id, b.status = 'confirmed', COALESCE(b.attendance = 'attended', 0)
+	return s.scan(ctx, `SELECT b.id, b.user_id, b.session_id, b.status = 'confirmed', COALESCE(b.attendance = 'attended', FALSE)
 		FROM users u JOIN bookings b ON b.user_id = u.id AND b.status IN ('confirmed', 'waitlisted')
 		WHERE u.organisation_id = ? AND u.active = 1`+userFilter, userArgs, func(rows *sql.Rows) error {
 		var id, userID, sessionID int64

@@ -95,7 +95,7 @@ func (s *Service) Remind(ctx context.Context, scopeOrgID int64, manager *account
 	now := s.Now()
 	day := now.In(clock.London).Format("2006-01-02")
 	err = s.DB.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO staff_reminders (user_id, day, manager_id, at) VALUES (?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO staff_reminders (user_id, day, manager_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			p.ID, day, manager.ID, store.FormatTime(now))
 		if err != nil {
 			return err

@@ -142,19 +142,18 @@ func (s *Service) CreateRule(ctx context.Context, in RuleInput) (int64, error) {
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM required_training WHERE course_id = ?
-			AND org_type IS ? AND lower(job_title_keyword) = lower(?)`, in.CourseID, orgType, in.JobTitleKeyword).Scan(&dup); err != nil {
+			AND org_type IS NOT DISTINCT FROM ? AND lower(job_title_keyword) = lower(?)`, in.CourseID, orgType, in.JobTitleKeyword).Scan(&dup); err != nil {
 			return err
 		}
 		if dup > 0 {
 			return errDuplicateRule.Err()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO required_training (course_id, org_type, job_title_keyword, renew_months, created_at)
-			VALUES (?, ?, ?, ?, ?)`, in.CourseID, orgType, in.JobTitleKeyword, renew, store.FormatTime(s.Now()))
+		err := tx.QueryRowContext(ctx, `INSERT INTO required_training (course_id, org_type, job_title_keyword, renew_months, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, in.CourseID, orgType, in.JobTitleKeyword, renew, store.FormatTime(s.Now())).Scan(&id)
 		if err != nil {
 			return err
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }

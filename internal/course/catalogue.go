@@ -137,7 +137,7 @@ func (s *Service) catalogue(ctx context.Context, q Search, nowTime time.Time) ([
 		return nil, nil
 	}
 
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT s.course_id, s.starts_at, max(0, s.capacity - s.confirmed_count), s.online, s.venue
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT s.course_id, s.starts_at, CASE WHEN s.capacity > s.confirmed_count THEN s.capacity - s.confirmed_count ELSE 0 END, s.online, s.venue
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id
 		WHERE `+strings.Join(append(on, where...), " AND ")+` ORDER BY s.starts_at, s.id`, append(onArgs, whereArgs...)...)
 	if err != nil {

@@ -206,17 +206,14 @@ func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, erro
 		if err := checkProvider(ctx, tx, in.ProviderID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
+		err := tx.QueryRowContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
 			provider_organisation_id, validity_months, status, requires_evaluation, approval, manager_approval,
 			approval_hold_days, charge_dna_pence, charge_late_pence, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
 			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.ManagerApproval,
-			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, now, now)
+			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, now, now).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		return writeTopics(ctx, tx, id, in.Topics)
@@ -269,7 +266,7 @@ func writeTopics(ctx context.Context, tx *sql.Tx, courseID int64, topics []strin
 		return err
 	}
 	for _, t := range topics {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO course_topics (course_id, topic) VALUES (?, ?)`, courseID, t); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO course_topics (course_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING`, courseID, t); err != nil {
 			return err
 		}
 	}
@@ -283,7 +280,7 @@ const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.du
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
 	c.requires_evaluation, c.approval, c.approval_note, c.manager_approval, c.approval_hold_days,
 	c.charge_dna_pence, c.charge_late_pence,
-	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic)), '')`
+	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic) AS topics), '')`
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var c Course

@@ -178,15 +178,12 @@ func (s *Service) CreateSession(ctx context.Context, in SessionInput) (int64, er
 			return problem.Validation{"course_id": "Choose a course that exists"}.Err()
 		}
 		stamp := store.FormatTime(now)
-		res, err := tx.ExecContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, online, venue,
+		err := tx.QueryRowContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, online, venue,
 			online_url, capacity, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?)`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
+			VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
 			in.Online, in.Venue, in.OnlineURL, in.Capacity, store.FormatTime(in.BookingClosesAt),
-			store.FormatTime(in.CancelCutoffAt), stamp, stamp)
+			store.FormatTime(in.CancelCutoffAt), stamp, stamp).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		return writeTrainers(ctx, tx, id, in.TrainerIDs)
@@ -324,7 +321,7 @@ func writeTrainers(ctx context.Context, tx *sql.Tx, sessionID int64, trainerIDs 
 		if ok == 0 {
 			return problem.Validation{"trainer_ids": "Choose trainers from the list of people with the trainer role"}.Err()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO session_trainers (session_id, user_id) VALUES (?, ?)`, sessionID, uid); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, sessionID, uid); err != nil {
 			return err
 		}
 	}

@@ -72,7 +72,7 @@ func Handler(checks []Check) gin.HandlerFunc {
 func DatabaseWritable(db *store.DB) Check {
 	return Check{Name: "database_writable", Run: func(ctx context.Context) error {
 		err := db.WriteUnseen(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE settings SET value = value WHERE 0`)
+			_, err := tx.ExecContext(ctx, `UPDATE settings SET value = value WHERE FALSE`)
 			return err
 		})
 		if err != nil {

@@ -91,7 +91,7 @@ type OverdueRegister struct {
 func OverdueRegisters(ctx context.Context, db *store.DB, now time.Time) ([]OverdueRegister, error) {
 	rows, err := db.R.QueryContext(ctx, `SELECT s.id, c.title, s.starts_at, s.ends_at,
 		COALESCE((SELECT group_concat(name, ', ') FROM (SELECT u.name FROM session_trainers t
-			JOIN users u ON u.id = t.user_id WHERE t.session_id = s.id ORDER BY u.name)), '')
+			JOIN users u ON u.id = t.user_id WHERE t.session_id = s.id ORDER BY u.name) AS names), '')
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id
 		WHERE `+overdueWhere+` ORDER BY s.ends_at, s.id`, overdueArgs(now)...)
 	if err != nil {

@@ -35,7 +35,7 @@ func TestConfirmationLinkIsMintedWhenSent(t *testing.T) {
 		t.Fatal("a queued confirmation email holds a token")
 	}
 	first := sendAndReadLink(t, r, w, smtp, 1)
-	if found := testkit.PlainTextSecrets(t, r.env.DB.R, first); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, r.env.DB, first); len(found) > 0 {
 		t.Fatalf("the confirmation secret is stored in plain text in %v", found)
 	}
 	var logged string
@@ -58,7 +58,7 @@ func TestConfirmationLinkIsMintedWhenSent(t *testing.T) {
 	if second == first {
 		t.Fatal("the second email carries the first link's secret")
 	}
-	if found := testkit.PlainTextSecrets(t, r.env.DB.R, first, second); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, r.env.DB, first, second); len(found) > 0 {
 		t.Fatalf("a confirmation secret is stored in plain text in %v", found)
 	}
 	if _, err := r.env.Accounts.ConfirmEmail(ctx, second); err != nil {

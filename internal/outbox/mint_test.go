@@ -44,7 +44,7 @@ func TestResetLinkIsMintedWhenSent(t *testing.T) {
 		t.Fatalf("no reset link in the email:\n%s", text.Body)
 	}
 	token := m[1]
-	if found := testkit.PlainTextSecrets(t, r.env.DB.R, token); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, r.env.DB, token); len(found) > 0 {
 		t.Fatalf("the reset secret is stored in plain text in %v", found)
 	}
 	if u, err := r.env.Accounts.CheckResetLink(ctx, token); err != nil || u.ID != user.ID {

@@ -169,14 +169,15 @@ func EnqueueTx(ctx context.Context, tx *sql.Tx, r Row, now time.Time) (int64, er
 		expires = store.FormatTime(r.ExpiresAt)
 	}
 	stamp := store.FormatTime(now)
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, user_id, booking_id, session_id, recipient_email,
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, user_id, booking_id, session_id, recipient_email,
 		recipient_name, payload, next_attempt_at, expires_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, nullID(r.UserID), nullID(r.BookingID), nullID(r.SessionID),
-		r.ToEmail, r.ToName, payload, stamp, expires, stamp, stamp)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Kind, nullID(r.UserID), nullID(r.BookingID), nullID(r.SessionID),
+		r.ToEmail, r.ToName, payload, stamp, expires, stamp, stamp).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 func nullID(id int64) any {

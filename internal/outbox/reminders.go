@@ -162,7 +162,7 @@ func (r *Reminders) candidates(ctx context.Context, now, horizon time.Time) ([]c
 // one transaction: a reminder is never queued twice, even by two processes.
 func (r *Reminders) record(ctx context.Context, bookingID int64, due Lead, passed []Lead, send bool, now time.Time) error {
 	return r.DB.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			bookingID, due.minutes(), store.FormatTime(now))
 		if err != nil {
 			return err
@@ -171,7 +171,7 @@ func (r *Reminders) record(ctx context.Context, bookingID int64, due Lead, passe
 			return nil // someone else got here first
 		}
 		for _, l := range passed {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (booking_id, offset_minutes, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 				bookingID, l.minutes(), store.FormatTime(now)); err != nil {
 				return err
 			}

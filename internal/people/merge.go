@@ -332,7 +332,7 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 			`UPDATE bookings SET user_id = ?1, updated_at = ?3 WHERE user_id = ?2`,
 			`UPDATE certificates SET user_id = ?1 WHERE user_id = ?2`,
 			`UPDATE approval_requests SET user_id = ?1 WHERE user_id = ?2`,
-			`INSERT OR IGNORE INTO session_trainers (session_id, user_id) SELECT session_id, ?1 FROM session_trainers WHERE user_id = ?2`,
+			`INSERT INTO session_trainers (session_id, user_id) SELECT session_id, ?1 FROM session_trainers WHERE user_id = ?2 ON CONFLICT DO NOTHING`,
 			`DELETE FROM session_trainers WHERE user_id = ?2`,
 			// Idempotency keys only replay a double submit; the duplicate will submit nothing more.
 			`DELETE FROM idempotency_keys WHERE user_id = ?2`,
@@ -367,12 +367,12 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO account_merges (kept_user_id, merged_user_id, merged_name, merged_email,
-			actor_id, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?)`, keepID, dupID, name, email, actor, string(js), stamp)
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO account_merges (kept_user_id, merged_user_id, merged_name, merged_email,
+			actor_id, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, keepID, dupID, name, email, actor, string(js), stamp).Scan(&id)
 		if err != nil {
 			return err
 		}
-		id, err := res.LastInsertId()
 		rec = Record{ID: id, KeptID: keepID, MergedID: dupID, MergedName: name, MergedEmail: email,
 			ActorID: actorID, At: now.UTC().Truncate(time.Second), Summary: sum}
 		return err

@@ -49,7 +49,7 @@ func TestErasureAnonymisesAndKeepsTheFigures(t *testing.T) {
 
 	// Nothing that names them is left anywhere in the database (a sign-in attempt
 	// typing their old address, below, would make a new request-limit row).
-	if found := testkit.PlainTextSecrets(t, f.DB.R, f.Sean.Email, "Seán", "Briain", "Detective Constable",
+	if found := testkit.PlainTextSecrets(t, f.DB, f.Sean.Email, "Seán", "Briain", "Detective Constable",
 		"Seán found the case studies", "Ask my sergeant"); len(found) > 0 {
 		t.Fatalf("still held after erasure: %v", found)
 	}

@@ -62,11 +62,18 @@ func (s *Service) SweepInactive(ctx context.Context) (int, error) {
 }
 
 // SignInsRecordedSince is when migration 00017 (which began recording sign-ins) was
-// applied, as a stored time; "" if it cannot be told.
+// applied, as a stored time; "" if it cannot be told. A PostgreSQL database starts at
+// migration 21, so there it is when that baseline was applied.
 func SignInsRecordedSince(ctx context.Context, db *store.DB) (string, error) {
 	var since sql.NullString
-	err := db.R.QueryRowContext(ctx, `SELECT strftime('%Y-%m-%dT%H:%M:%SZ', tstamp) FROM goose_db_version
-		WHERE version_id = 17 AND is_applied = 1 ORDER BY id DESC LIMIT 1`).Scan(&since)
+	// The migration table's time is the one column whose type differs by database.
+	query := `SELECT strftime('%Y-%m-%dT%H:%M:%SZ', tstamp) FROM goose_db_version
+		WHERE version_id >= 17 AND is_applied ORDER BY id LIMIT 1`
+	if db.Dialect() == store.Postgres {
+		query = `SELECT to_char(tstamp, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM goose_db_version
+		WHERE version_id >= 17 AND is_applied ORDER BY id LIMIT 1`
+	}
+	err := db.R.QueryRowContext(ctx, query).Scan(&since)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

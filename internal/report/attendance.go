@@ -108,13 +108,13 @@ const heldSessions = `s.status = 'scheduled' AND s.starts_at >= ? AND s.starts_a
 // countColumns compute Counts over bookings b (confirmed or late-cancelled) at a session
 // whose register is r (LEFT JOINed). Order matches scanCounts.
 const countColumns = `
-	COALESCE(SUM(b.walk_in = 0), 0),
-	COALESCE(SUM(b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'attended'), 0),
-	COALESCE(SUM(b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'partial'), 0),
-	COALESCE(SUM(b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'absent'), 0),
-	COALESCE(SUM(b.walk_in = 0 AND b.status = 'confirmed' AND (r.status IS NOT 'submitted' OR b.attendance IS NULL)), 0),
-	COALESCE(SUM(b.walk_in = 0 AND b.status = 'late_cancelled'), 0),
-	COALESCE(SUM(b.walk_in = 1 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance IN ('attended', 'partial')), 0),
+	COUNT(*) FILTER (WHERE b.walk_in = 0),
+	COUNT(*) FILTER (WHERE b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'attended'),
+	COUNT(*) FILTER (WHERE b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'partial'),
+	COUNT(*) FILTER (WHERE b.walk_in = 0 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'absent'),
+	COUNT(*) FILTER (WHERE b.walk_in = 0 AND b.status = 'confirmed' AND (r.status IS DISTINCT FROM 'submitted' OR b.attendance IS NULL)),
+	COUNT(*) FILTER (WHERE b.walk_in = 0 AND b.status = 'late_cancelled'),
+	COUNT(*) FILTER (WHERE b.walk_in = 1 AND b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance IN ('attended', 'partial')),
 	COUNT(DISTINCT CASE WHEN b.status = 'confirmed' AND r.status = 'submitted' AND b.attendance = 'attended' THEN b.user_id END)`
 
 func countTargets(c *Counts) []any {

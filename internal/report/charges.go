@@ -73,8 +73,8 @@ func (s *Service) ChargeTotals(ctx context.Context, p Period) ([]OrgCharges, err
 	var out []OrgCharges
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.name, o.type,
-			SUM(b.status = 'confirmed'), SUM(CASE WHEN b.status = 'confirmed' THEN c.charge_dna_pence ELSE 0 END),
-			SUM(b.status = 'late_cancelled'), SUM(CASE WHEN b.status = 'late_cancelled' THEN c.charge_late_pence ELSE 0 END)
+			COUNT(*) FILTER (WHERE b.status = 'confirmed'), SUM(CASE WHEN b.status = 'confirmed' THEN c.charge_dna_pence ELSE 0 END),
+			COUNT(*) FILTER (WHERE b.status = 'late_cancelled'), SUM(CASE WHEN b.status = 'late_cancelled' THEN c.charge_late_pence ELSE 0 END)
 			FROM course_sessions s
 			JOIN courses c ON c.id = s.course_id
 			JOIN bookings b ON b.session_id = s.id AND b.status IN ('confirmed', 'late_cancelled')

@@ -148,7 +148,7 @@ func TestSignInLeavesNoPlainSecret(t *testing.T) {
 	if resp, _ := get(t, c, s.URL+"/my/training"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("signed-in page: %d", resp.StatusCode)
 	}
-	if found := testkit.PlainTextSecrets(t, s.DB.R, cookie); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, s.DB, cookie); len(found) > 0 {
 		t.Fatalf("the session token is stored in plain text in %v", found)
 	}
 }

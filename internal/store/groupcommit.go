@@ -103,6 +103,9 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) e
 }
 
 func (d *DB) queueAndWait(ctx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
+	if d.Dialect() == Postgres {
+		return d.writePostgres(ctx, fn, quiet)
+	}
 	select {
 	case <-d.writer.stop:
 		return errClosed
@@ -334,4 +337,14 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 		return err
 	})
 	return res, err
+}
+
+// Insert runs one INSERT ... RETURNING id as a write of its own and gives the new row's
+// id; like Exec, for one-off rows such as a test's setup.
+func (d *DB) Insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := d.Write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, query, args...).Scan(&id)
+	})
+	return id, err
 }

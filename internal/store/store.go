@@ -37,6 +37,10 @@ type DB struct {
 	w *sql.DB // the one writer connection: only the group writer and migrations use it
 	R *sql.DB
 
+	dialect Dialect // "" is SQLite
+	address string  // the file path or postgres:// address it was opened with
+	plain   *sql.DB // PostgreSQL only: a connection as pgx gives it, for goose
+
 	generation atomic.Uint64
 	lastFull   atomic.Int64 // when a write last failed for want of space, UnixNano; 0: never
 	// writer queues writes first come, first served, and commits them in groups (see
@@ -103,11 +107,28 @@ func Open(path string) (*DB, error) {
 	return OpenSync(path, SyncFull)
 }
 
-// OpenSync opens the database file at path with the given synchronous setting.
+// OpenSync opens the database file at path with the given synchronous setting; a
+// postgres:// address opens that PostgreSQL database instead, where the server's own
+// synchronous_commit decides durability.
 func OpenSync(path string, sync Sync) (*DB, error) {
 	if _, err := ParseSync(string(sync)); err != nil {
 		return nil, err
 	}
+	if IsPostgresURL(path) {
+		return openPostgres(path)
+	}
+	d, err := openSQLite(path, sync)
+	if d != nil {
+		d.address = path
+	}
+	return d, err
+}
+
+// Address is the file path or postgres:// address the database was opened with ("" for
+// pools wrapped by FromPools). It may hold a password: never log it as it is.
+func (d *DB) Address() string { return d.address }
+
+func openSQLite(path string, sync Sync) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
@@ -186,6 +207,9 @@ func (d *DB) Close() error {
 	d.writer.stopOnce.Do(func() { close(d.writer.stop) })
 	d.writer.startOnce.Do(func() { close(d.writer.stopped) }) // never started: nothing to wait for
 	<-d.writer.stopped
+	if d.plain != nil {
+		d.plain.Close()
+	}
 	return errors.Join(d.R.Close(), d.w.Close())
 }
 
@@ -220,11 +244,21 @@ func (d *DB) MigrateTo(ctx context.Context, version int64) error {
 }
 
 func (d *DB) migrations() (*goose.Provider, error) {
-	migrations, err := fs.Sub(db.FS, "migrations")
+	folder, dialect := "migrations", goose.DialectSQLite3
+	if d.Dialect() == Postgres {
+		folder, dialect = "postgres", goose.DialectPostgres
+	}
+	migrations, err := fs.Sub(db.FS, folder)
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.w, migrations)
+	conn := d.w
+	if d.Dialect() == Postgres {
+		// goose keeps its own booleans: it talks to PostgreSQL without the store's
+		// rewriting (see pgConn).
+		conn = d.plain
+	}
+	p, err := goose.NewProvider(dialect, conn, migrations)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -245,6 +279,12 @@ func Classify(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
+	}
+	if errors.Is(err, ErrBusy) || errors.Is(err, ErrFull) {
+		return err
+	}
+	if pgErr, ok := classifyPostgres(err); ok {
+		return pgErr
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
@@ -278,6 +318,9 @@ func IsFull(err error) bool {
 // IsConstraint reports whether err is a SQLite constraint violation (unique, check,
 // foreign key): the database refusing a write that the code should have refused first.
 func IsConstraint(err error) bool {
+	if isPostgresConstraint(err) {
+		return true
+	}
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
 }

@@ -1,31 +1,24 @@
 package testkit
 
 import (
-	"database/sql"
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/traininghub/traininghub/internal/store"
 )
 
 // PlainTextSecrets lists every text or blob value in every table of db that contains one
 // of secrets, as "table.column": a test that a flow stores only hashes of its secrets.
-func PlainTextSecrets(t *testing.T, db *sql.DB, secrets ...string) []string {
+func PlainTextSecrets(t *testing.T, db *store.DB, secrets ...string) []string {
 	t.Helper()
-	tables, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	names, err := db.Tables(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for tables.Next() {
-		var n string
-		if err := tables.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	tables.Close()
 	var found []string
 	for _, table := range names {
-		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
+		rows, err := db.R.Query(`SELECT * FROM "` + table + `"`)
 		if err != nil {
 			t.Fatal(err)
 		}

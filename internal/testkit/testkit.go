@@ -3,7 +3,6 @@ package testkit
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -44,14 +43,15 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// DB opens a fresh migrated database file in t.TempDir().
+// DB opens a fresh migrated database: a file in t.TempDir(), or a PostgreSQL database of
+// its own under TRAININGHUB_TEST_POSTGRES.
 func DB(t testing.TB) *store.DB {
 	t.Helper()
-	return DBAt(t, filepath.Join(t.TempDir(), "test.db"))
+	return DBAt(t, NewDatabase(t))
 }
 
-// DBAt opens (creating and migrating) the database file at path; tests that restart
-// the "process" open the same path twice.
+// DBAt opens (creating and migrating) the database at path, a file or a postgres://
+// address; tests that restart the "process" open the same path twice.
 func DBAt(t testing.TB, path string) *store.DB {
 	t.Helper()
 	db, err := store.Open(path)
@@ -67,7 +67,7 @@ func DBAt(t testing.TB, path string) *store.DB {
 
 // Env is a database with services sharing one fake clock.
 type Env struct {
-	Path     string // the database file
+	Path     string // the database file, or its postgres:// address
 	DB       *store.DB
 	Clock    *Clock
 	Accounts *account.Service
@@ -80,7 +80,7 @@ var Start = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // New builds an Env at Start.
 func New(t testing.TB) *Env {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
+	path := NewDatabase(t)
 	db := DBAt(t, path)
 	clk := NewClock(Start)
 	return &Env{

@@ -39,7 +39,7 @@ func (f *fixture) feedLink(t *testing.T, c *http.Client) (link, token string) {
 		t.Fatalf("no calendar link on the new address page:\n%.3000s", r.Body)
 	}
 	mustContain(t, r.Body, `href="webcal://`+strings.TrimPrefix(m[1], "http://")+`"`, "This is the only time we show this address")
-	if found := testkit.PlainTextSecrets(t, f.DB.R, m[2]); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, f.DB, m[2]); len(found) > 0 {
 		t.Fatalf("the calendar token is stored in plain text in %v", found)
 	}
 	return m[1], m[2]

@@ -72,7 +72,7 @@ func (f *fixture) setUpTwoFactor(t *testing.T, c *http.Client) (string, []string
 		WHERE t.secret LIKE 'v1:%' AND t.enabled_at IS NOT NULL AND code_hash LIKE '$argon2id$%'`).Scan(&stored); err != nil || stored < 10 {
 		t.Fatalf("stored hashed recovery codes beside an encrypted secret: %d, %v", stored, err)
 	}
-	if found := testkit.PlainTextSecrets(t, f.DB.R, append([]string{secret, m[1]}, codes...)...); len(found) > 0 {
+	if found := testkit.PlainTextSecrets(t, f.DB, append([]string{secret, m[1]}, codes...)...); len(found) > 0 {
 		t.Fatalf("the two-factor secret or a recovery code is stored in plain text in %v", found)
 	}
 	return secret, codes
