@@ -27,3 +27,16 @@ func LockRow(ctx context.Context, tx *sql.Tx, table string, id int64) error {
 	}
 	return err
 }
+
+// LockName is LockRow for something that has no row to lock yet, such as a counter kept
+// by key that the write may be about to create: writers that name the same thing take
+// turns until the commit. On PostgreSQL it is a transaction's advisory lock on a hash of
+// the name; on SQLite it does nothing, as for LockRow. Writers that take several names
+// take them in one order (sorted), so two of them cannot wait on each other.
+func LockName(ctx context.Context, tx *sql.Tx, name string) error {
+	if _, ok := postgresTxs.Load(tx); !ok {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, name)
+	return err
+}
