@@ -40,3 +40,30 @@ func LockName(ctx context.Context, tx *sql.Tx, name string) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, name)
 	return err
 }
+
+// Exclusively runs a scheduled job's pass unless another server of the same database is
+// running that job now, in which case it reports ran false and does nothing: several
+// serve processes share one PostgreSQL database, and each job's pass should happen once.
+// The jobs' own writes already refuse to do anything twice (a reminder's sent mark, a
+// digest's week); this saves the repeated work. On SQLite, one server owns the file, so
+// fn always runs.
+func (d *DB) Exclusively(ctx context.Context, job string, fn func() error) (ran bool, err error) {
+	if d.Dialect() != Postgres {
+		return true, fn()
+	}
+	conn, err := d.w.Conn(ctx)
+	if err != nil {
+		return false, Classify(err)
+	}
+	defer conn.Close()
+	key := "job:" + job
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtextextended(?, 0))`, key).Scan(&got); err != nil {
+		return false, Classify(err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended(?, 0))`, key)
+	return true, fn()
+}

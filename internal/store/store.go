@@ -40,6 +40,9 @@ type DB struct {
 	dialect Dialect // "" is SQLite
 	address string  // the file path or postgres:// address it was opened with
 	plain   *sql.DB // PostgreSQL only: a connection as pgx gives it, for goose
+	// PostgreSQL only: the listener that counts other servers' changes (listen.go).
+	stopListening context.CancelFunc
+	listening     chan struct{}
 
 	generation atomic.Uint64
 	lastFull   atomic.Int64 // when a write last failed for want of space, UnixNano; 0: never
@@ -207,6 +210,10 @@ func (d *DB) Close() error {
 	d.writer.stopOnce.Do(func() { close(d.writer.stop) })
 	d.writer.startOnce.Do(func() { close(d.writer.stopped) }) // never started: nothing to wait for
 	<-d.writer.stopped
+	if d.stopListening != nil {
+		d.stopListening()
+		<-d.listening
+	}
 	if d.plain != nil {
 		d.plain.Close()
 	}
