@@ -11,10 +11,10 @@ import (
 var postgresTxs sync.Map // *sql.Tx → struct{}
 
 // LockRow locks one row until the write commits, before the write reads what it decides
-// on: the locking rule every read-then-write inside Write follows (see
-// docs/architecture.md). On SQLite it does nothing, since a Write holds the database's one
-// write lock from its first statement. On PostgreSQL it is SELECT ... FOR UPDATE, so
-// writers to the same row, in this process or another, take turns as they do on SQLite.
+// on: the locking rule every read-then-write inside Write follows (or else a constraint
+// decides). On SQLite it does nothing, since a Write holds the database's one write lock
+// from its first statement. On PostgreSQL it is SELECT ... FOR UPDATE, so writers to the
+// same row, in this process or another, take turns as they do on SQLite.
 // table is a constant of the caller's, never user input.
 func LockRow(ctx context.Context, tx *sql.Tx, table string, id int64) error {
 	if _, ok := postgresTxs.Load(tx); !ok {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -222,5 +223,31 @@ func TestPostgresJobsRunAtOneServerAtATime(t *testing.T) {
 	ran, err = other.Exclusively(ctx, "reminders", func() error { return nil })
 	if err != nil || !ran {
 		t.Errorf("after the first server finished: ran %v (%v), want true", ran, err)
+	}
+}
+
+// Servers started together each migrate the same new database: they take turns, and all
+// of them start.
+func TestPostgresServersMigrateTogether(t *testing.T) {
+	if !testkit.OnPostgres() {
+		t.Skip("set TRAININGHUB_TEST_POSTGRES to run against PostgreSQL (.ci/run does)")
+	}
+	dsn := testkit.NewPostgresDatabase(t, os.Getenv(testkit.PostgresEnv))
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := store.Open(dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Migrate(context.Background())
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/traininghub/traininghub/db"
 )
@@ -260,12 +261,19 @@ func (d *DB) migrations() (*goose.Provider, error) {
 		return nil, err
 	}
 	conn := d.w
+	var options []goose.ProviderOption
 	if d.Dialect() == Postgres {
 		// goose keeps its own booleans: it talks to PostgreSQL without the store's
 		// rewriting (see pgConn).
 		conn = d.plain
+		// Servers started together each migrate: an advisory lock lets one at a time.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300)) // try each second for 5 minutes
+		if err != nil {
+			return nil, err
+		}
+		options = append(options, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, conn, migrations)
+	p, err := goose.NewProvider(dialect, conn, migrations, options...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
