@@ -38,6 +38,7 @@ type options struct {
 	catalogue   time.Duration
 	maxDuration time.Duration
 	serveBin    string // a built traininghub binary: measure a real serve process too
+	postgres    string // a PostgreSQL server: run the phases there, in databases made for them
 }
 
 func main() {
@@ -50,6 +51,7 @@ func main() {
 	flag.DurationVar(&o.catalogue, "catalogue", 10*time.Second, "how long to load the catalogue page")
 	flag.DurationVar(&o.maxDuration, "max", 5*time.Minute, "stop the booking phase after this long whatever happens")
 	flag.StringVar(&o.serveBin, "serve-bin", "", "a built traininghub binary (go build -o /tmp/traininghub ./cmd/traininghub): time its start-up and read its memory on the last phase's database")
+	flag.StringVar(&o.postgres, "postgres", "", "a PostgreSQL address (postgres://user@host:5432/postgres) where loadgen makes a database for each phase: measure PostgreSQL, with one and with two servers, instead of SQLite")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
 	var err error
@@ -89,6 +91,12 @@ type fixture struct {
 }
 
 func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fixture, error) {
+	return newFixtureKeyed(ctx, path, path+".key", o, withDemo)
+}
+
+// newFixtureKeyed is newFixture with the secret key file named (a PostgreSQL database has
+// no file beside which to keep it).
+func newFixtureKeyed(ctx context.Context, path, keyPath string, o options, withDemo bool) (*fixture, error) {
 	db, err := store.OpenSync(path, o.sync)
 	if err != nil {
 		return nil, err
@@ -104,7 +112,7 @@ func newFixture(ctx context.Context, path string, o options, withDemo bool) (*fi
 	}
 	// The load test's own database gets its own key file, as a first start makes one, so
 	// a serve process started on it later can use the same key.
-	key, err := secretkey.Create(path + ".key")
+	key, err := secretkey.Create(keyPath)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +170,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		defer os.RemoveAll(d)
 		o.dir = d
 	}
+	if o.postgres != "" {
+		return runPostgres(ctx, o, out)
+	}
 	fmt.Fprintf(out, "traininghub load run: server at synchronous=%s, %d users x %d sessions = %d bookings a phase\n\n",
 		o.sync, o.users, o.sessions, o.users*o.sessions)
 
@@ -211,7 +222,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		defer stop()
 		base, last = b, f
-		api, err := loadBookings(ctx, base, f, phase)
+		api, err := loadBookings(ctx, []string{base}, f, phase)
 		if err != nil {
 			return err
 		}
@@ -229,7 +240,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		bare, err := loadBookings(ctx, bareBase, last, o)
+		bare, err := loadBookings(ctx, []string{bareBase}, last, o)
 		stopBare()
 		if err != nil {
 			return err

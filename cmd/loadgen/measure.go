@@ -47,7 +47,8 @@ func newClient(clients int) *http.Client {
 
 // loadBookings sends every (user, session) booking once from o.clients workers, retrying
 // 503s as a well-behaved client would.
-func loadBookings(ctx context.Context, base string, f *fixture, o options) (result, error) {
+// With several bases, the clients take turns between them, as behind a load balancer.
+func loadBookings(ctx context.Context, bases []string, f *fixture, o options) (result, error) {
 	jobs := make(chan job)
 	go func() {
 		defer close(jobs)
@@ -65,7 +66,8 @@ func loadBookings(ctx context.Context, base string, f *fixture, o options) (resu
 	var ok, busy, failed, confirmed, waitlisted atomic.Int64
 	var wg sync.WaitGroup
 	began := time.Now()
-	for range o.clients {
+	for c := range o.clients {
+		base := bases[c%len(bases)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -49,6 +49,14 @@ type crashFixture struct {
 
 func prepareCrashDatabase(t *testing.T, path string, people, sessions int) crashFixture {
 	t.Helper()
+	// Room for most, so the run makes both places and waiting-list entries.
+	return prepareDatabase(t, path, people, sessions, people*3/4)
+}
+
+// prepareDatabase makes people practitioners with API tokens and sessions of capacity
+// places each, starting twenty days from now.
+func prepareDatabase(t *testing.T, path string, people, sessions, capacity int) crashFixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := openAndMigrate(ctx, path)
 	if err != nil {
@@ -70,9 +78,8 @@ func prepareCrashDatabase(t *testing.T, path string, people, sessions int) crash
 	start := time.Now().Add(20 * 24 * time.Hour).Truncate(time.Hour)
 	for i := range sessions {
 		at := start.Add(time.Duration(i) * 24 * time.Hour)
-		// Room for most, so the run makes both places and waiting-list entries.
 		id, err := courses.CreateSession(ctx, course.SessionInput{CourseID: cid, StartsAt: at, EndsAt: at.Add(2 * time.Hour),
-			Venue: "Guildhall, Bath", Capacity: people * 3 / 4})
+			Venue: "Guildhall, Bath", Capacity: capacity})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,9 +102,10 @@ func prepareCrashDatabase(t *testing.T, path string, people, sessions int) crash
 
 // startServeProcess runs `traininghub serve` in a child process and returns its address
 // once it listens.
-func startServeProcess(t *testing.T, dbPath string) (*exec.Cmd, string) {
+func startServeProcess(t *testing.T, dbPath string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	args, _ := json.Marshal([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}) // no --smtp-url: mail stays queued
+	// Without --smtp-url among extra, mail stays queued.
+	args, _ := json.Marshal(append([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, extra...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), runMainEnv+"="+string(args))
 	stderr, err := cmd.StderrPipe()

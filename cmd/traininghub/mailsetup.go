@@ -119,7 +119,7 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 	return &mailer{
 		worker: outbox.NewWorker(db, outbox.Config{Sender: sender, Renderer: renderer, Links: account.EmailLinks{DB: db, Now: now},
 			From: mail.Address{Name: from.Name, Email: from.Address}, Host: host, Now: now, Log: log,
-			Connections: s.connections, Attempted: s.attempted}),
+			Connections: s.connections, Attempted: s.attempted, SendTimeout: conversationLimit(s.timeout)}),
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,
@@ -141,3 +141,13 @@ func (m *mailer) start(ctx context.Context) {
 
 // wait returns once a send in flight has finished and its outcome is recorded.
 func (m *mailer) wait() { m.wg.Wait() }
+
+// conversationLimit bounds one whole conversation with the mail server: a few commands'
+// worth of --smtp-timeout, at most a minute. It also sets how long a server's lease on a
+// message lasts (outbox.Worker.Lease) before another server may send it instead.
+func conversationLimit(perCommand time.Duration) time.Duration {
+	if perCommand <= 0 {
+		return 0 // the worker's default
+	}
+	return min(time.Minute, 4*perCommand)
+}

@@ -24,6 +24,7 @@ Usage:
   traininghub token revoke --id N [--db PATH]
   traininghub secret-key replace [--db PATH] [--secret-key-file PATH]   (only when the key is lost for good)
   traininghub backup [--db PATH] [--force] FILE   (a checked copy, safe while serve runs)
+  traininghub copy --from data/traininghub.db --to postgres://USER:PASSWORD@HOST:5432/DB   (a whole partnership, ids kept, counts checked)
   traininghub healthcheck [--addr :8080]
 
 Every flag can also be set in the environment as TRAININGHUB_<NAME>, e.g. TRAININGHUB_DB.
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, rest, stdout, stderr)
 	case cmd == "migrate":
 		return migrate(ctx, rest, stdout)
+	case cmd == "copy":
+		return copyCmd(ctx, rest, stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(ctx, rest[1:], stdin, stdout)
 	case cmd == "user" && len(rest) > 0 && (rest[0] == "disable" || rest[0] == "enable"):

@@ -31,7 +31,16 @@ func sweepRetention(ctx context.Context, p *privacy.Service, now clock.Clock, lo
 			return
 		case <-t.C:
 		}
-		accounts, emails, err := p.Sweep(ctx)
+		var accounts, emails int
+		ran, err := p.DB.Exclusively(ctx, "retention", func() error {
+			var err error
+			accounts, emails, err = p.Sweep(ctx)
+			return err
+		})
+		if !ran && err == nil {
+			log.Info("retention", "ran", "at another server")
+			continue
+		}
 		if err != nil {
 			log.Warn("retention", "err", err, "accounts_anonymised", accounts, "emails_emptied", emails)
 			continue

@@ -198,7 +198,8 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := (account.SessionStore{DB: db}).DeleteExpired(ctx); err != nil {
+			_, err := db.Exclusively(ctx, "sweep_sessions", func() error { return (account.SessionStore{DB: db}).DeleteExpired(ctx) })
+			if err != nil {
 				log.Warn("sweep sessions", "err", err)
 			}
 		}
@@ -215,12 +216,16 @@ func sweepSignups(ctx context.Context, accounts *account.Service, log *slog.Logg
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := accounts.SweepUnconfirmed(ctx); err != nil {
-				log.Warn("sweep unconfirmed accounts", "err", err)
-			} else if n > 0 {
-				log.Info("removed unconfirmed accounts", "count", n)
-			}
-			if _, err := ratelimit.New(accounts.DB, accounts.Now).Sweep(ctx); err != nil {
+			_, err := accounts.DB.Exclusively(ctx, "sweep_signups", func() error {
+				if n, err := accounts.SweepUnconfirmed(ctx); err != nil {
+					log.Warn("sweep unconfirmed accounts", "err", err)
+				} else if n > 0 {
+					log.Info("removed unconfirmed accounts", "count", n)
+				}
+				_, err := ratelimit.New(accounts.DB, accounts.Now).Sweep(ctx)
+				return err
+			})
+			if err != nil {
 				log.Warn("sweep request limits", "err", err)
 			}
 		}

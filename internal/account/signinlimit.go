@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -133,6 +134,9 @@ func (l *SigninLimits) Begin(ctx context.Context, a SigninAttempt) (t SigninTick
 			store.FormatTime(now.Add(-24*time.Hour))); err != nil {
 			return err
 		}
+		if err := lockSigninKeys(ctx, tx, keys); err != nil {
+			return err
+		}
 		levels := make([]float64, len(keys))
 		for i, k := range keys {
 			var level float64
@@ -212,4 +216,20 @@ func (s *Service) DeviceCookieKey(context.Context) ([]byte, error) {
 		return nil, ErrNoSecretKey
 	}
 	return s.Secrets.Derive("device-cookie"), nil
+}
+
+// lockSigninKeys makes attempts that count against the same keys take turns, so that
+// parallel guesses (even at two servers) cannot all read a count before any adds to it.
+func lockSigninKeys(ctx context.Context, tx *sql.Tx, keys []limitKey) error {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = "signin_limits:" + k.key
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := store.LockName(ctx, tx, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }

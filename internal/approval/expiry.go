@@ -150,7 +150,8 @@ func (e *Expiry) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := e.RunOnce(ctx); err != nil && ctx.Err() == nil && e.Log != nil {
+		_, err := e.DB.Exclusively(ctx, "approval_expiry", func() error { _, err := e.RunOnce(ctx); return err })
+		if err != nil && ctx.Err() == nil && e.Log != nil {
 			e.Log.Warn("approval expiry", "err", err)
 		}
 		select {

@@ -30,6 +30,7 @@ import (
 // email, and no session holds more than its places), and a server started on it, as
 // after a restore, serves the catalogue and a person's bookings.
 func TestCopyWhileBookingsArrive(t *testing.T) {
+	skipOnPostgres(t)
 	env := testkit.New(t)
 	ctx := context.Background()
 	svc := booking.NewService(env.DB, env.Clock.Now)
@@ -131,6 +132,7 @@ func TestCopyWhileBookingsArrive(t *testing.T) {
 // TestCopyNeverOverwritesByAccident: an existing file is left alone unless overwriting
 // was asked for.
 func TestCopyNeverOverwritesByAccident(t *testing.T) {
+	skipOnPostgres(t)
 	env := testkit.New(t)
 	ctx := context.Background()
 	dest := filepath.Join(t.TempDir(), "monday.db")
@@ -154,6 +156,7 @@ func TestCopyNeverOverwritesByAccident(t *testing.T) {
 // TestCopyIntoAMissingPlaceFailsCleanly: a directory that is not there is an error,
 // and nothing is left behind.
 func TestCopyIntoAMissingPlaceFailsCleanly(t *testing.T) {
+	skipOnPostgres(t)
 	env := testkit.New(t)
 	dir := t.TempDir()
 	if _, err := backup.Copy(context.Background(), env.DB, filepath.Join(dir, "no-such-dir", "copy.db"), false); err == nil {
@@ -167,6 +170,7 @@ func TestCopyIntoAMissingPlaceFailsCleanly(t *testing.T) {
 // TestNightlyKeepsTheNewest: each night's copy is named by its London time; only the
 // newest Keep nightly copies stay, and other files in the directory are never touched.
 func TestNightlyKeepsTheNewest(t *testing.T) {
+	skipOnPostgres(t)
 	env := testkit.New(t)
 	dir := t.TempDir()
 	others := []string{"notes.txt", "traininghub-before-upgrade.db", "traininghub.db"}
@@ -227,5 +231,28 @@ func TestNextRunFollowsLondon(t *testing.T) {
 		if got := backup.NextRun(c.now, at); !got.Equal(c.want) {
 			t.Errorf("NextRun(%v) = %v, want %v", c.now, got, c.want)
 		}
+	}
+}
+
+// skipOnPostgres: these backups are SQLite's; TestCopyRefusesPostgres covers PostgreSQL.
+func skipOnPostgres(t *testing.T) {
+	t.Helper()
+	if testkit.OnPostgres() {
+		t.Skip("copies a SQLite file")
+	}
+}
+
+// On PostgreSQL Copy refuses plainly and writes nothing: the database's own tools back it up.
+func TestCopyRefusesPostgres(t *testing.T) {
+	if !testkit.OnPostgres() {
+		t.Skip("set TRAININGHUB_TEST_POSTGRES to run against PostgreSQL")
+	}
+	db := testkit.DB(t)
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := backup.Copy(context.Background(), db, dest, false); !errors.Is(err, backup.ErrNotSQLite) {
+		t.Fatalf("Copy on PostgreSQL: %v, want ErrNotSQLite", err)
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused copy left %s (%v)", dest, err)
 	}
 }

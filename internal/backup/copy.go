@@ -29,6 +29,10 @@ type Result struct {
 	Bookings int64
 }
 
+// ErrNotSQLite: these backups copy a SQLite file; PostgreSQL is backed up with its own
+// tools (pg_dump, or the server's base backups and WAL archive).
+var ErrNotSQLite = errors.New("traininghub's backups copy a SQLite database; back up PostgreSQL with pg_dump or its server's own backups")
+
 // Copy writes a consistent copy of db to dest with SQLite's VACUUM INTO, on a reader
 // connection: it sees one snapshot of the database and never holds up a write. The copy
 // is written under a temporary name beside dest, synced to disk, opened and checked with
@@ -36,6 +40,9 @@ type Result struct {
 func Copy(ctx context.Context, db *store.DB, dest string, overwrite bool) (Result, error) {
 	began := time.Now()
 	res := Result{Path: dest}
+	if db.Dialect() != store.SQLite {
+		return res, ErrNotSQLite
+	}
 	if _, err := os.Stat(dest); err == nil && !overwrite {
 		return res, fmt.Errorf("%w: %s", ErrExists, dest)
 	}

@@ -65,6 +65,14 @@ func (s *Service) Book(ctx context.Context, req Request) (Result, error) {
 }
 
 func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, error) {
+	// The session's lock comes first: a retry with the same idempotency key waits for the
+	// first request and then replays it, and the time read below follows the order in
+	// which bookings take the lock, so the waiting list's order (waitlisted_at, then id)
+	// is the order places were decided in, and nobody is told a position twice.
+	sess, err := lockSession(ctx, tx, req.SessionID)
+	if err != nil {
+		return Result{}, err
+	}
 	if req.IdempotencyKey != "" {
 		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT booking_id FROM idempotency_keys WHERE user_id = ? AND key = ?`,
@@ -81,10 +89,6 @@ func (s *Service) bookTx(ctx context.Context, tx *sql.Tx, req Request) (Result, 
 		}
 	}
 	now := s.Now()
-	sess, err := lockSession(ctx, tx, req.SessionID)
-	if err != nil {
-		return Result{}, err
-	}
 	if err := sess.refuseBooking(now); err != nil {
 		return Result{}, err
 	}

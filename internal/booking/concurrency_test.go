@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/booking"
@@ -256,4 +259,47 @@ func TestConcurrentBookingAcrossTwoHandles(t *testing.T) {
 	}
 	t.Logf("%d made, %d busy", made, busy)
 	f.checkInvariants(t)
+}
+
+// Each booking reads the clock a second later than the one before, while many wait for
+// the same session: the waiting list's order must still be the order in which bookings
+// took the session's lock, so everyone is told a different position, 1 to n. (Read
+// before the lock, a later clock could queue in front of an earlier decision.)
+func TestWaitlistPositionsFollowTheLockNotTheClock(t *testing.T) {
+	f := newFixture(t)
+	sid := f.session(t, 1)
+	ids := f.insertPeople(t, 40)
+	var tick atomic.Int64
+	stepping := booking.NewService(f.DB, func() time.Time {
+		return f.Clock.Now().Add(time.Duration(tick.Add(1)) * time.Second)
+	})
+	positions := make(chan int, len(ids))
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			res, err := stepping.Book(context.Background(), booking.Request{SessionID: sid, UserID: id, ActorID: id})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if res.Booking.Status == booking.Waitlisted {
+				positions <- res.Booking.WaitlistPosition
+			}
+		})
+	}
+	wg.Wait()
+	close(positions)
+	var got []int
+	for p := range positions {
+		got = append(got, p)
+	}
+	slices.Sort(got)
+	for i, p := range got {
+		if p != i+1 {
+			t.Fatalf("positions told: %v, want 1 to %d once each", got, len(ids)-1)
+		}
+	}
+	if len(got) != len(ids)-1 {
+		t.Fatalf("%d waiting, want %d", len(got), len(ids)-1)
+	}
 }

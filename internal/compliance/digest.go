@@ -211,7 +211,8 @@ func (d *Digests) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := d.Queue(ctx); err != nil && ctx.Err() == nil && d.Log != nil {
+		_, err := d.DB.Exclusively(ctx, "manager_digests", func() error { _, err := d.Queue(ctx); return err })
+		if err != nil && ctx.Err() == nil && d.Log != nil {
 			d.Log.Warn("manager digests", "err", err)
 		}
 		select {

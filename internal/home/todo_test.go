@@ -3,6 +3,7 @@ package home_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,15 +26,15 @@ func TestAdminTodo(t *testing.T) {
 	pending := env.Course(t, "Partner course")
 	rejected := env.Course(t, "Refused course")
 
+	// exec runs q; one ending RETURNING id gives the new row's id.
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
 		var id int64
 		err := env.DB.Write(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, q, args...)
-			if err != nil {
-				return err
+			if strings.HasSuffix(q, "RETURNING id") {
+				return tx.QueryRowContext(ctx, q, args...).Scan(&id)
 			}
-			id, err = res.LastInsertId()
+			_, err := tx.ExecContext(ctx, q, args...)
 			return err
 		})
 		if err != nil {
@@ -45,7 +46,7 @@ func TestAdminTodo(t *testing.T) {
 	// session inserts a session starting at start, 3 hours long, with confirmed places taken.
 	session := func(start time.Time, capacity, confirmed int, status string) int64 {
 		return exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity, booking_closes_at,
-			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', ?, ?, ?, ?, ?, ?, ?)`,
+			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			courseID, ts(start), ts(start.Add(3*time.Hour)), capacity, ts(start), ts(start), status, confirmed, ts(now), ts(now))
 	}
 	register := func(sessionID int64, status string) {

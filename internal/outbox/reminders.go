@@ -188,7 +188,8 @@ func (r *Reminders) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := r.Queue(ctx); err != nil && ctx.Err() == nil {
+		_, err := r.DB.Exclusively(ctx, "reminders", func() error { _, err := r.Queue(ctx); return err })
+		if err != nil && ctx.Err() == nil {
 			r.Log.Warn("reminders", "err", err)
 		}
 		select {

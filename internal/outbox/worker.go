@@ -192,9 +192,58 @@ type due struct {
 	hasExpiry bool
 }
 
-// claim picks the most urgent message due now that no other connection is sending:
-// account-security mail first, bulk mail last, oldest first within each.
+// claim picks the most urgent message due now that no connection of this server or
+// another is sending, and leases it: account-security mail first, bulk mail last, oldest
+// first within each.
 func (w *Worker) claim(ctx context.Context) (due, bool, error) {
+	// Another server may lease the same message between the look and the lease; then
+	// look again (its lease hides that message now).
+	for range 8 {
+		d, ok, err := w.nextDue(ctx)
+		if err != nil || !ok {
+			return due{}, false, err
+		}
+		won, err := w.lease(ctx, d.id)
+		if err != nil {
+			w.release(d.id)
+			return due{}, false, err
+		}
+		if won {
+			return d, true, nil
+		}
+		w.release(d.id)
+	}
+	return due{}, false, nil
+}
+
+// Lease is how long a server may take to send a message it has claimed before another
+// server may take it over: the whole conversation's limit and time to record the
+// outcome. A message is sent twice only if its sender outlives its lease.
+func (w *Worker) Lease() time.Duration { return w.cfg.SendTimeout + 10*time.Second }
+
+// lease claims message id until Lease from now, if nobody holds it; it reports whether
+// this worker won it.
+func (w *Worker) lease(ctx context.Context, id int64) (bool, error) {
+	now := w.cfg.Now()
+	var won bool
+	// Unseen: a lease changes nothing a page shows, and must not wake the lanes again.
+	err := w.db.WriteUnseen(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until = ?
+			WHERE id = ? AND status IN ('queued', 'retrying') AND (claimed_until IS NULL OR claimed_until <= ?)`,
+			store.FormatTime(now.Add(w.Lease())), id, store.FormatTime(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		won = n == 1
+		return err
+	})
+	return won, err
+}
+
+// nextDue finds the most urgent message due that nobody is sending and marks it as this
+// worker's in memory (so its other connections pass it by) until release.
+func (w *Worker) nextDue(ctx context.Context) (due, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	busy := make([]any, 0, len(w.inflight)+2)
@@ -207,7 +256,8 @@ func (w *Worker) claim(ctx context.Context) (due, bool, error) {
 	// Within one recipient, due mail keeps its order (a booking's invite before its
 	// cancellation), as when one connection sent everything; only urgent mail overtakes.
 	q := `SELECT id, kind, recipient_email, recipient_name, payload, attempts, COALESCE(expires_at, '')
-		FROM outbox o WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?1`
+		FROM outbox o WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?1
+		AND (claimed_until IS NULL OR claimed_until <= ?1)`
 	if marks != "" {
 		q += ` AND id NOT IN (` + marks[1:] + `)`
 	}
@@ -298,7 +348,9 @@ func (w *Worker) process(ctx context.Context, d due) error {
 		token, err := w.cfg.Links.MintLink(ctx, d.kind, linkID)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, store.ErrBusy) {
-				return err // try again on the next pass
+				// Try again on the next pass, here or at another server: give the lease back.
+				_ = w.write(ctx, `UPDATE outbox SET claimed_until = NULL WHERE id = ?`, d.id)
+				return err
 			}
 			return w.finish(ctx, d, Failed, "", "", "Not sent: "+describe(err))
 		}
@@ -354,7 +406,7 @@ func (w *Worker) retry(ctx context.Context, d due, subject, text, lastErr string
 	now := w.cfg.Now()
 	next := now.Add(w.backoff(d.attempts))
 	return w.write(ctx, `UPDATE outbox SET status = 'retrying', attempts = ?, next_attempt_at = ?, last_error = ?,
-		subject = ?, body_text = ?, updated_at = ? WHERE id = ?`,
+		subject = ?, body_text = ?, updated_at = ?, claimed_until = NULL WHERE id = ?`,
 		d.attempts, store.FormatTime(next), lastErr, subject, text, store.FormatTime(now), d.id)
 }
 
@@ -369,7 +421,7 @@ func (w *Worker) finish(ctx context.Context, d due, status Status, subject, text
 		payload = "{}" // a reset link is a secret: keep it no longer than needed to send it
 	}
 	return w.write(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, subject = ?, body_text = ?,
-		payload = ?, sent_at = ?, updated_at = ? WHERE id = ?`, status, d.attempts, lastErr, subject, text, payload, sentAt, now, d.id)
+		payload = ?, sent_at = ?, updated_at = ?, claimed_until = NULL WHERE id = ?`, status, d.attempts, lastErr, subject, text, payload, sentAt, now, d.id)
 }
 
 // write records an outcome; it must land even during shutdown, or the message would be

@@ -328,18 +328,22 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 			return err
 		}
 		// 3. Move what belongs to the person.
-		for _, q := range []string{
-			`UPDATE bookings SET user_id = ?1, updated_at = ?3 WHERE user_id = ?2`,
-			`UPDATE certificates SET user_id = ?1 WHERE user_id = ?2`,
-			`UPDATE approval_requests SET user_id = ?1 WHERE user_id = ?2`,
-			`INSERT INTO session_trainers (session_id, user_id) SELECT session_id, ?1 FROM session_trainers WHERE user_id = ?2 ON CONFLICT DO NOTHING`,
-			`DELETE FROM session_trainers WHERE user_id = ?2`,
+		for _, m := range []struct {
+			query string
+			args  []any
+		}{
+			{`UPDATE bookings SET user_id = ?, updated_at = ? WHERE user_id = ?`, []any{keepID, stamp, dupID}},
+			{`UPDATE certificates SET user_id = ? WHERE user_id = ?`, []any{keepID, dupID}},
+			{`UPDATE approval_requests SET user_id = ? WHERE user_id = ?`, []any{keepID, dupID}},
+			{`INSERT INTO session_trainers (session_id, user_id) SELECT session_id, ? FROM session_trainers WHERE user_id = ? ON CONFLICT DO NOTHING`,
+				[]any{keepID, dupID}},
+			{`DELETE FROM session_trainers WHERE user_id = ?`, []any{dupID}},
 			// Idempotency keys only replay a double submit; the duplicate will submit nothing more.
-			`DELETE FROM idempotency_keys WHERE user_id = ?2`,
-			`UPDATE users SET team = (SELECT team FROM users WHERE id = ?2) WHERE id = ?1 AND team = ''`,
-			`UPDATE users SET job_title = (SELECT job_title FROM users WHERE id = ?2) WHERE id = ?1 AND job_title = ''`,
+			{`DELETE FROM idempotency_keys WHERE user_id = ?`, []any{dupID}},
+			{`UPDATE users SET team = (SELECT team FROM users WHERE id = ?) WHERE id = ? AND team = ''`, []any{dupID, keepID}},
+			{`UPDATE users SET job_title = (SELECT job_title FROM users WHERE id = ?) WHERE id = ? AND job_title = ''`, []any{dupID, keepID}},
 		} {
-			if _, err := tx.ExecContext(ctx, q, keepID, dupID, stamp); err != nil {
+			if _, err := tx.ExecContext(ctx, m.query, m.args...); err != nil {
 				return err
 			}
 		}

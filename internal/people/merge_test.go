@@ -245,9 +245,9 @@ func (r *rig) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, q := range []string{
-		`SELECT id || user_id || status FROM bookings ORDER BY id`,
-		`SELECT id || active || team FROM users ORDER BY id`,
-		`SELECT id || confirmed_count FROM course_sessions ORDER BY id`,
+		`SELECT id || ':' || user_id || ':' || status FROM bookings ORDER BY id`,
+		`SELECT id || ':' || active || ':' || team FROM users ORDER BY id`,
+		`SELECT id || ':' || confirmed_count FROM course_sessions ORDER BY id`,
 		`SELECT count(*) FROM booking_history`,
 		`SELECT count(*) FROM account_merges`,
 		`SELECT count(*) FROM api_tokens`,

@@ -59,11 +59,11 @@ func TestInactiveAccountsAreAnonymisedAfterTheRetentionPeriod(t *testing.T) {
 	f.setTime(t, `UPDATE bookings SET updated_at = ? WHERE user_id = ?`, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), f.Other.ID)
 
 	// Until six years have passed since sign-ins were first recorded, nobody is judged.
-	f.setTime(t, `UPDATE goose_db_version SET tstamp = ? WHERE version_id = 17`, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	f.setTime(t, `UPDATE goose_db_version SET tstamp = ? WHERE id = (SELECT min(id) FROM goose_db_version WHERE version_id >= 17)`, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	if n, err := job.SweepInactive(ctx); err != nil || n != 0 {
 		t.Fatalf("before the period since recording began: %d %v", n, err)
 	}
-	f.setTime(t, `UPDATE goose_db_version SET tstamp = ? WHERE version_id = 17`, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	f.setTime(t, `UPDATE goose_db_version SET tstamp = ? WHERE id = (SELECT min(id) FROM goose_db_version WHERE version_id >= 17)`, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 
 	n, err := job.SweepInactive(ctx)
 	if err != nil {

@@ -71,7 +71,7 @@ func (a *Attendance) loadCourses(ctx context.Context, tx *sql.Tx, from, to strin
 		LEFT JOIN registers r ON r.session_id = s.id
 		LEFT JOIN bookings b ON b.session_id = s.id AND b.status IN ('confirmed', 'late_cancelled')
 		WHERE `+heldSessions+`
-		GROUP BY s.id
+		GROUP BY s.id, c.id
 		ORDER BY s.starts_at, s.id`, from, to)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package report
 
 import (
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,12 +114,18 @@ func newFixture(t testing.TB) *fixture {
 	f.period = p
 	stamp := store.FormatTime(f.now.Add(-400 * 24 * time.Hour))
 	err = f.db.Write(t.Context(), func(tx *sql.Tx) error {
+		// exec runs q; one ending RETURNING id gives the new row's id.
 		exec := func(q string, args ...any) int64 {
-			res, err := tx.Exec(q, args...)
+			var id int64
+			var err error
+			if strings.HasSuffix(q, "RETURNING id") {
+				err = tx.QueryRow(q, args...).Scan(&id)
+			} else {
+				_, err = tx.Exec(q, args...)
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
-			id, _ := res.LastInsertId()
 			return id
 		}
 		for _, o := range []struct{ key, name, typ string }{
@@ -126,7 +133,7 @@ func newFixture(t testing.TB) *fixture {
 			{"B", "British Transport Police", "police"},
 			{"C", "Royal United Hospitals", "health"},
 		} {
-			f.orgs[o.key] = exec(`INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?)`, o.name, o.typ, stamp)
+			f.orgs[o.key] = exec(`INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?) RETURNING id`, o.name, o.typ, stamp)
 		}
 		for _, u := range []struct{ key, name, org string }{
 			{"a1", "Alice Archer", "A"}, {"a2", "Amir Ahmed", "A"}, {"a3", "Anna Abbott", "A"},
@@ -135,13 +142,13 @@ func newFixture(t testing.TB) *fixture {
 			{"c1", "Cara Cole", "C"}, {"c2", "Chen Chow", "C"}, {"c3", "Ciara Conn", "C"},
 			{"c4", "Colm Casey", "C"}, {"c5", "Cleo Cruz", "C"},
 		} {
-			f.users[u.key] = exec(`INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?)`,
+			f.users[u.key] = exec(`INSERT INTO users (email, name, organisation_id, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 				u.key+"@example.org", u.name, f.orgs[u.org], stamp)
 		}
 		f.courses["K1"] = exec(`INSERT INTO courses (title, duration_minutes, status, created_at, updated_at,
-			charge_dna_pence, charge_late_pence) VALUES ('Child exploitation', 180, 'published', ?, ?, 2500, 1275)`, stamp, stamp)
+			charge_dna_pence, charge_late_pence) VALUES ('Child exploitation', 180, 'published', ?, ?, 2500, 1275) RETURNING id`, stamp, stamp)
 		f.courses["K2"] = exec(`INSERT INTO courses (title, duration_minutes, status, created_at, updated_at,
-			charge_dna_pence, charge_late_pence) VALUES ('Domestic abuse', 180, 'published', ?, ?, 60000, 0)`, stamp, stamp)
+			charge_dna_pence, charge_late_pence) VALUES ('Domestic abuse', 180, 'published', ?, ?, 60000, 0) RETURNING id`, stamp, stamp)
 		for _, s := range []struct {
 			key, course string
 			start       time.Time
@@ -158,7 +165,7 @@ func newFixture(t testing.TB) *fixture {
 		} {
 			st := store.FormatTime(s.start)
 			f.sess[s.key] = exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, capacity, booking_closes_at,
-				cancel_cutoff_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				cancel_cutoff_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				f.courses[s.course], st, store.FormatTime(s.start.Add(3*time.Hour)), s.capacity, st,
 				store.FormatTime(s.start.Add(-48*time.Hour)), s.status, stamp, stamp)
 			if s.register != "" {
@@ -212,7 +219,7 @@ func newFixture(t testing.TB) *fixture {
 				waitlisted = stamp
 			}
 			id := exec(`INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at, updated_at, walk_in, attendance)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.sess[b.sess], f.users[b.user], b.status, waitlisted, stamp, stamp, b.walkIn, mark)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.sess[b.sess], f.users[b.user], b.status, waitlisted, stamp, stamp, b.walkIn, mark)
 			if b.user == "a2" && b.sess == "S1" {
 				exec(`INSERT INTO booking_history (booking_id, from_status, to_status, reason, at) VALUES (?, NULL, 'waitlisted', 'booked', ?)`, id, stamp)
 				exec(`INSERT INTO booking_history (booking_id, from_status, to_status, reason, at) VALUES (?, 'waitlisted', 'confirmed', 'promoted', ?)`, id, stamp)

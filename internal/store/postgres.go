@@ -35,6 +35,7 @@ func openPostgres(dsn string) (*DB, error) {
 	cfg.RuntimeParams["timezone"] = "UTC" // goose's tstamp is a local timestamp: make it UTC
 	d.plain = stdlib.OpenDB(*cfg)
 	d.plain.SetMaxOpenConns(1)
+	d.listenForChanges(cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := w.PingContext(ctx); err != nil {
@@ -83,7 +84,7 @@ func (d *DB) writePostgres(ctx context.Context, fn func(tx *sql.Tx) error, quiet
 	asked := time.Now()
 	var err error
 	for attempt := 1; attempt <= postgresWriteAttempts; attempt++ {
-		if err = d.writePostgresOnce(ctx, fn); err == nil || !retryable(err) {
+		if err = d.writePostgresOnce(ctx, fn, quiet); err == nil || !retryable(err) {
 			break
 		}
 	}
@@ -96,7 +97,7 @@ func (d *DB) writePostgres(ctx context.Context, fn func(tx *sql.Tx) error, quiet
 	return answer(err)
 }
 
-func (d *DB) writePostgresOnce(callerCtx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *DB) writePostgresOnce(callerCtx context.Context, fn func(tx *sql.Tx) error, quiet bool) error {
 	ctx, cancel := d.writeDeadline(callerCtx)
 	defer cancel()
 	tx, err := d.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
@@ -108,6 +109,14 @@ func (d *DB) writePostgresOnce(callerCtx context.Context, fn func(tx *sql.Tx) er
 	if err := callSafely(fn, tx); err != nil {
 		_ = tx.Rollback()
 		return d.waitedTooLong(callerCtx, ctx, classifyFnError(err))
+	}
+	if !quiet {
+		// Delivered at commit to every server listening (see listen.go), so their caches
+		// learn of this change as this server's do.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`); err != nil {
+			_ = tx.Rollback()
+			return d.waitedTooLong(callerCtx, ctx, Classify(err))
+		}
 	}
 	return d.waitedTooLong(callerCtx, ctx, Classify(tx.Commit()))
 }

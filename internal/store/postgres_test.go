@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -134,5 +135,119 @@ func TestPostgresWriteErrors(t *testing.T) {
 	var v string
 	if err := db.R.QueryRow(`SELECT value FROM settings WHERE key = 'k'`).Scan(&v); err != nil || v != "v" {
 		t.Errorf("after the failed writes the value is %q (%v)", v, err)
+	}
+}
+
+// A change committed through one handle is counted by every other handle's Generation
+// (each serve process's caches watch their own), within moments; a change that rolled
+// back, or made by WriteUnseen, is not announced.
+func TestPostgresOtherServersLearnOfChanges(t *testing.T) {
+	db := postgresDB(t)
+	ctx := context.Background()
+	other, err := store.Open(testkit.AddressOf(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	time.Sleep(300 * time.Millisecond) // let the listener connect and settle
+	waitForChange := func(before uint64) bool {
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) {
+			if other.Generation() != before {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return false
+	}
+
+	before := other.Generation()
+	if err := db.WriteUnseen(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('unseen', '1')`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('undone', '1')`); err != nil {
+			return err
+		}
+		return errors.New("changed my mind")
+	})
+	if waitForChange(before) {
+		t.Error("the other handle counted a change nobody should see")
+	}
+
+	before = other.Generation()
+	if _, err := db.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('seen', '1')`); err != nil {
+		t.Fatal(err)
+	}
+	if !waitForChange(before) {
+		t.Error("the other handle did not learn of a committed change within 2 s")
+	}
+}
+
+// A scheduled job's pass runs at one server at a time: while one handle runs it, another
+// is told it did not run; once the first is done, the next pass runs.
+func TestPostgresJobsRunAtOneServerAtATime(t *testing.T) {
+	db := postgresDB(t)
+	ctx := context.Background()
+	other, err := store.Open(testkit.AddressOf(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	inside, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := db.Exclusively(ctx, "reminders", func() error {
+			close(inside)
+			<-release
+			return nil
+		})
+		first <- err
+	}()
+	<-inside
+	ran, err := other.Exclusively(ctx, "reminders", func() error { return nil })
+	if err != nil || ran {
+		t.Errorf("while another server runs the job: ran %v (%v), want false", ran, err)
+	}
+	ran, err = other.Exclusively(ctx, "digest", func() error { return nil })
+	if err != nil || !ran {
+		t.Errorf("another job meanwhile: ran %v (%v), want true", ran, err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	ran, err = other.Exclusively(ctx, "reminders", func() error { return nil })
+	if err != nil || !ran {
+		t.Errorf("after the first server finished: ran %v (%v), want true", ran, err)
+	}
+}
+
+// Servers started together each migrate the same new database: they take turns, and all
+// of them start.
+func TestPostgresServersMigrateTogether(t *testing.T) {
+	if !testkit.OnPostgres() {
+		t.Skip("set TRAININGHUB_TEST_POSTGRES to run against PostgreSQL (.ci/run does)")
+	}
+	dsn := testkit.NewPostgresDatabase(t, os.Getenv(testkit.PostgresEnv))
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := store.Open(dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Migrate(context.Background())
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/traininghub/traininghub/db"
 )
@@ -40,6 +41,9 @@ type DB struct {
 	dialect Dialect // "" is SQLite
 	address string  // the file path or postgres:// address it was opened with
 	plain   *sql.DB // PostgreSQL only: a connection as pgx gives it, for goose
+	// PostgreSQL only: the listener that counts other servers' changes (listen.go).
+	stopListening context.CancelFunc
+	listening     chan struct{}
 
 	generation atomic.Uint64
 	lastFull   atomic.Int64 // when a write last failed for want of space, UnixNano; 0: never
@@ -207,6 +211,10 @@ func (d *DB) Close() error {
 	d.writer.stopOnce.Do(func() { close(d.writer.stop) })
 	d.writer.startOnce.Do(func() { close(d.writer.stopped) }) // never started: nothing to wait for
 	<-d.writer.stopped
+	if d.stopListening != nil {
+		d.stopListening()
+		<-d.listening
+	}
 	if d.plain != nil {
 		d.plain.Close()
 	}
@@ -253,12 +261,19 @@ func (d *DB) migrations() (*goose.Provider, error) {
 		return nil, err
 	}
 	conn := d.w
+	var options []goose.ProviderOption
 	if d.Dialect() == Postgres {
 		// goose keeps its own booleans: it talks to PostgreSQL without the store's
 		// rewriting (see pgConn).
 		conn = d.plain
+		// Servers started together each migrate: an advisory lock lets one at a time.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300)) // try each second for 5 minutes
+		if err != nil {
+			return nil, err
+		}
+		options = append(options, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, conn, migrations)
+	p, err := goose.NewProvider(dialect, conn, migrations, options...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

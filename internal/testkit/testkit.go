@@ -3,6 +3,7 @@ package testkit
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -161,6 +162,24 @@ func (e *Env) Session(t testing.TB, courseID int64, in time.Duration, capacity i
 	})
 	if err != nil {
 		t.Fatalf("create session: %v", err)
+	}
+	return id
+}
+
+// Exec runs q as a write of its own and fails the test if it fails; for a q ending
+// RETURNING id it gives the new row's id (0 otherwise): the way test fixtures put rows
+// in on SQLite and PostgreSQL alike.
+func Exec(t testing.TB, db *store.DB, q string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	var err error
+	if strings.HasSuffix(strings.TrimSpace(q), "RETURNING id") {
+		id, err = db.Insert(context.Background(), q, args...)
+	} else {
+		_, err = db.Exec(context.Background(), q, args...)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
 	}
 	return id
 }

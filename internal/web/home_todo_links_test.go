@@ -1,7 +1,7 @@
 package web_test
 
 import (
-	"context"
+	"github.com/traininghub/traininghub/internal/testkit"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -26,18 +26,13 @@ func TestAdminTodoLinksListWhatTheyCount(t *testing.T) {
 	ts := store.FormatTime
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
-		res, err := f.DB.Exec(context.Background(), q, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		id, _ := res.LastInsertId()
-		return id
+		return testkit.Exec(t, f.DB, q, args...)
 	}
 	// past inserts a scheduled session of the fixture's course that started ago, 3 hours long.
 	past := func(ago time.Duration, trainers ...*account.User) int64 {
 		start := now.Add(-ago)
 		sid := exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity, booking_closes_at,
-			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', 10, ?, ?, 'scheduled', 0, ?, ?)`,
+			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', 10, ?, ?, 'scheduled', 0, ?, ?) RETURNING id`,
 			f.CourseID, ts(start), ts(start.Add(3*time.Hour)), ts(start), ts(start), ts(start), ts(start))
 		for _, u := range trainers {
 			exec(`INSERT INTO session_trainers (session_id, user_id) VALUES (?, ?)`, sid, u.ID)
@@ -62,10 +57,10 @@ func TestAdminTodoLinksListWhatTheyCount(t *testing.T) {
 		exec(`INSERT INTO outbox (kind, recipient_email, payload, status, next_attempt_at, created_at, updated_at)
 			VALUES ('reminder', ?, '{}', ?, ?, ?, ?)`, to, status, ts(now), ts(now), ts(now))
 	}
-	request := exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, 'pending', 'h1', ?)`,
+	request := exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, 'pending', 'h1', ?) RETURNING id`,
 		f.SessionID, f.Pract.ID, ts(now))
 	// The admin's own request is someone else's to decide: neither counted nor listed.
-	own := exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, 'pending', 'h2', ?)`,
+	own := exec(`INSERT INTO approval_requests (session_id, user_id, status, token_hash, created_at) VALUES (?, ?, 'pending', 'h2', ?) RETURNING id`,
 		f.SessionID, f.Admin.ID, ts(now))
 	thin := f.Session(t, f.CourseID, 2*24*time.Hour, 10) // the fixture's session a week ahead is thin too
 	later := f.Session(t, f.CourseID, 8*24*time.Hour, 10)

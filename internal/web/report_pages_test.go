@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
+	"github.com/traininghub/traininghub/internal/testkit"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,17 +39,12 @@ func (f *fixture) reportData(t *testing.T) int64 {
 	st, stamp := store.FormatTime(start), store.FormatTime(start.Add(-30*24*time.Hour))
 	exec := func(q string, args ...any) int64 {
 		t.Helper()
-		res, err := f.DB.Exec(context.Background(), q, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		n, _ := res.LastInsertId()
-		return n
+		return testkit.Exec(t, f.DB, q, args...)
 	}
 	exec(`UPDATE users SET name = '=HYPERLINK("http://evil.example")' WHERE id = ?`, absent.ID)
 	exec(`UPDATE courses SET charge_dna_pence = 125000, charge_late_pence = 1275 WHERE id = ?`, f.CourseID)
 	sid := exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, capacity, booking_closes_at, cancel_cutoff_at,
-		created_at, updated_at) VALUES (?, ?, ?, 4, ?, ?, ?, ?)`, f.CourseID, st, store.FormatTime(start.Add(3*time.Hour)),
+		created_at, updated_at) VALUES (?, ?, ?, 4, ?, ?, ?, ?) RETURNING id`, f.CourseID, st, store.FormatTime(start.Add(3*time.Hour)),
 		st, store.FormatTime(start.Add(-48*time.Hour)), stamp, stamp)
 	exec(`INSERT INTO registers (session_id, status, submitted_at, updated_at) VALUES (?, 'submitted', ?, ?)`, sid, st, st)
 	for _, b := range []struct {

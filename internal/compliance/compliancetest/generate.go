@@ -45,28 +45,26 @@ func Generate(ctx context.Context, db *store.DB, o Options) (Generated, error) {
 	stamp := store.FormatTime(o.Now)
 	var g Generated
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, 'social_care', ?)`,
-			fmt.Sprintf("Generated Children's Services %d", o.Seed), stamp)
+		err := tx.QueryRowContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, 'social_care', ?) RETURNING id`,
+			fmt.Sprintf("Generated Children's Services %d", o.Seed), stamp).Scan(&g.OrgID)
 		if err != nil {
 			return err
 		}
-		g.OrgID, _ = res.LastInsertId()
-		res, err = tx.ExecContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, 'social_care', ?)`,
-			fmt.Sprintf("Generated Neighbouring Council %d", o.Seed), stamp)
+		err = tx.QueryRowContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, 'social_care', ?) RETURNING id`,
+			fmt.Sprintf("Generated Neighbouring Council %d", o.Seed), stamp).Scan(&g.OtherOrgID)
 		if err != nil {
 			return err
 		}
-		g.OtherOrgID, _ = res.LastInsertId()
 
 		type sessions struct{ past, future []int64 }
 		var bySession []sessions
 		for c := range o.Courses {
-			res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, summary, duration_minutes, validity_months, status, created_at, updated_at)
-				VALUES (?, 'Generated', 180, 36, 'published', ?, ?)`, fmt.Sprintf("Required course %02d", c+1), stamp, stamp)
+			var id int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO courses (title, summary, duration_minutes, validity_months, status, created_at, updated_at)
+				VALUES (?, 'Generated', 180, 36, 'published', ?, ?) RETURNING id`, fmt.Sprintf("Required course %02d", c+1), stamp, stamp).Scan(&id)
 			if err != nil {
 				return err
 			}
-			id, _ := res.LastInsertId()
 			g.CourseIDs = append(g.CourseIDs, id)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO required_training (course_id, org_type, renew_months, created_at)
 				VALUES (?, 'social_care', NULL, ?)`, id, stamp); err != nil {
@@ -102,7 +100,7 @@ func Generate(ctx context.Context, db *store.DB, o Options) (Generated, error) {
 		}
 
 		user, err := tx.PrepareContext(ctx, `INSERT INTO users (email, name, job_title, team, organisation_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -119,12 +117,12 @@ func Generate(ctx context.Context, db *store.DB, o Options) (Generated, error) {
 				org = g.OtherOrgID
 			}
 			name := first[rng.IntN(len(first))] + " " + last[rng.IntN(len(last))]
-			res, err := user.ExecContext(ctx, fmt.Sprintf("person%d-%d@generated.example.org", o.Seed, n), name,
-				jobs[rng.IntN(len(jobs))], teams[rng.IntN(len(teams))], org, stamp)
+			var uid int64
+			err := user.QueryRowContext(ctx, fmt.Sprintf("person%d-%d@generated.example.org", o.Seed, n), name,
+				jobs[rng.IntN(len(jobs))], teams[rng.IntN(len(teams))], org, stamp).Scan(&uid)
 			if err != nil {
 				return err
 			}
-			uid, _ := res.LastInsertId()
 			if n == 0 {
 				g.ManagerID = uid
 				if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, 'manager')`, uid); err != nil {
@@ -171,12 +169,13 @@ func Generate(ctx context.Context, db *store.DB, o Options) (Generated, error) {
 }
 
 func insertSession(ctx context.Context, tx *sql.Tx, courseID int64, start time.Time, stamp string) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity,
-		booking_closes_at, cancel_cutoff_at, created_at, updated_at) VALUES (?, ?, ?, 'Generated venue', 100000, ?, ?, ?, ?)`,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity,
+		booking_closes_at, cancel_cutoff_at, created_at, updated_at) VALUES (?, ?, ?, 'Generated venue', 100000, ?, ?, ?, ?) RETURNING id`,
 		courseID, store.FormatTime(start), store.FormatTime(start.Add(3*time.Hour)), store.FormatTime(start),
-		store.FormatTime(start), stamp, stamp)
+		store.FormatTime(start), stamp, stamp).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }

@@ -39,19 +39,19 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 		var orgIDs []int64
 		for _, t := range orgTypes {
 			for i := 0; i < t.n; i++ {
-				res, err := tx.ExecContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?)`,
-					fmt.Sprintf("%s organisation %02d", t.typ, i+1), t.typ, stamp)
+				var id int64
+				err := tx.QueryRowContext(ctx, `INSERT INTO organisations (name, type, created_at) VALUES (?, ?, ?) RETURNING id`,
+					fmt.Sprintf("%s organisation %02d", t.typ, i+1), t.typ, stamp).Scan(&id)
 				if err != nil {
 					return err
 				}
-				id, _ := res.LastInsertId()
 				orgIDs = append(orgIDs, id)
 			}
 		}
 		st.Organisations = len(orgIDs)
 
 		people := max(bookings/16, 200)
-		insUser, err := tx.PrepareContext(ctx, `INSERT INTO users (email, name, job_title, organisation_id, created_at) VALUES (?, ?, 'Practitioner', ?, ?)`)
+		insUser, err := tx.PrepareContext(ctx, `INSERT INTO users (email, name, job_title, organisation_id, created_at) VALUES (?, ?, 'Practitioner', ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -60,11 +60,11 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 		for i := 0; i < people; i++ {
 			// Bigger agencies (the first of each type) have more staff: pick twice, keep the smaller index.
 			o := min(rng.IntN(len(orgIDs)), rng.IntN(len(orgIDs)))
-			res, err := insUser.ExecContext(ctx, fmt.Sprintf("person%06d@example.org", i), fmt.Sprintf("Person %06d", i), orgIDs[o], stamp)
+			var id int64
+			err := insUser.QueryRowContext(ctx, fmt.Sprintf("person%06d@example.org", i), fmt.Sprintf("Person %06d", i), orgIDs[o], stamp).Scan(&id)
 			if err != nil {
 				return err
 			}
-			id, _ := res.LastInsertId()
 			userIDs = append(userIDs, id)
 		}
 		st.People = people
@@ -79,19 +79,19 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 			if i%3 == 0 {
 				late = 1250
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO courses (title, duration_minutes, status, created_at, updated_at,
-				charge_dna_pence, charge_late_pence) VALUES (?, 180, 'published', ?, ?, ?, ?)`,
-				fmt.Sprintf("Course %02d: safeguarding topic", i+1), stamp, stamp, dna, late)
+			var id int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO courses (title, duration_minutes, status, created_at, updated_at,
+				charge_dna_pence, charge_late_pence) VALUES (?, 180, 'published', ?, ?, ?, ?) RETURNING id`,
+				fmt.Sprintf("Course %02d: safeguarding topic", i+1), stamp, stamp, dna, late).Scan(&id)
 			if err != nil {
 				return err
 			}
-			id, _ := res.LastInsertId()
 			courseIDs = append(courseIDs, id)
 		}
 		st.Courses = courses
 
 		insSession, err := tx.PrepareContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, capacity,
-			booking_closes_at, cancel_cutoff_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			booking_closes_at, cancel_cutoff_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 		}
 		defer insRegister.Close()
 		insBooking, err := tx.PrepareContext(ctx, `INSERT INTO bookings (session_id, user_id, status, waitlisted_at, created_at,
-			updated_at, walk_in, attendance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+			updated_at, walk_in, attendance) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -134,12 +134,12 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 				status = "cancelled"
 			}
 			s := store.FormatTime(start)
-			res, err := insSession.ExecContext(ctx, courseIDs[rng.IntN(courses)], s, store.FormatTime(start.Add(3*time.Hour)),
-				capacity, s, store.FormatTime(start.Add(-48*time.Hour)), status, stamp, stamp)
+			var sessionID int64
+			err := insSession.QueryRowContext(ctx, courseIDs[rng.IntN(courses)], s, store.FormatTime(start.Add(3*time.Hour)),
+				capacity, s, store.FormatTime(start.Add(-48*time.Hour)), status, stamp, stamp).Scan(&sessionID)
 			if err != nil {
 				return err
 			}
-			sessionID, _ := res.LastInsertId()
 			st.Sessions++
 			past := start.Before(now)
 			submitted := past && status == "scheduled" && rng.IntN(20) != 0
@@ -171,12 +171,12 @@ func Generate(ctx context.Context, db *store.DB, now time.Time, bookings int, se
 				}
 			}
 			book := func(status string, walkIn int, mark any, waitlisted any) (int64, error) {
-				res, err := insBooking.ExecContext(ctx, sessionID, pick(), status, waitlisted, stamp, stamp, walkIn, mark)
+				var id int64
+				err := insBooking.QueryRowContext(ctx, sessionID, pick(), status, waitlisted, stamp, stamp, walkIn, mark).Scan(&id)
 				if err != nil {
 					return 0, err
 				}
 				st.Bookings++
-				id, _ := res.LastInsertId()
 				return id, nil
 			}
 			if status == "cancelled" { // the organiser cancelled everyone
