@@ -193,7 +193,7 @@ func TestRegisterAPIMarksUntilSubmitted(t *testing.T) {
 	}
 	var from, to string
 	var actor int64
-	if err := f.DB.R.QueryRow(`SELECT COALESCE(from_status, ''), to_status, actor_id FROM booking_history
+	if err := f.DB.R.QueryRow(`SELECT COALESCE(from_mark, ''), to_mark, actor_id FROM attendance_history
 		WHERE booking_id = ? ORDER BY id DESC LIMIT 1`, f.patB).Scan(&from, &to, &actor); err != nil || from != "" || to != "absent" || actor != f.tom.ID {
 		t.Fatalf("history: %q -> %q by %d (%v)", from, to, actor, err)
 	}

@@ -13,7 +13,7 @@ import (
 
 // Reasons written to the booking history for register changes.
 const (
-	ReasonMarked = "attendance recorded"
+	ReasonMarked = booking.ReasonAttendanceMarked
 	ReasonWalkIn = booking.ReasonWalkIn
 )
 
@@ -110,8 +110,8 @@ func (s *Service) markTx(ctx context.Context, tx *sql.Tx, bookingID int64, from,
 	if from != "" {
 		fromArg = string(from)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO booking_history (booking_id, from_status, to_status, actor_id, reason, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, bookingID, fromArg, to, nullID(actorID), ReasonMarked, stamp)
+	_, err := tx.ExecContext(ctx, `INSERT INTO attendance_history (booking_id, from_mark, to_mark, actor_id, at)
+		VALUES (?, ?, ?, ?, ?)`, bookingID, fromArg, to, nullID(actorID), stamp)
 	return err
 }
 

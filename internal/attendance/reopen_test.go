@@ -69,8 +69,8 @@ func TestReopenHistory(t *testing.T) {
 	if err := r.Svc.SetMark(ctx, b.ID, attendance.Partial, r.Admin.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := r.count(t, `SELECT count(*) FROM booking_history WHERE booking_id = ? AND from_status = 'attended'
-		AND to_status = 'partial' AND actor_id = ? AND reason = ?`, b.ID, r.Admin.ID, attendance.ReasonMarked); n != 1 {
+	if n := r.count(t, `SELECT count(*) FROM attendance_history WHERE booking_id = ? AND from_mark = 'attended'
+		AND to_mark = 'partial' AND actor_id = ?`, b.ID, r.Admin.ID); n != 1 {
 		t.Errorf("correction not in the booking history")
 	}
 	r.Clock.Advance(time.Minute)

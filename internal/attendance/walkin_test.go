@@ -14,8 +14,8 @@ import (
 // walkInHistory lists a booking's history as "from>to:reason" lines, oldest first.
 func (r *rig) walkInHistory(t *testing.T, bookingID int64) []string {
 	t.Helper()
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT COALESCE(from_status, ''), to_status, reason, COALESCE(actor_id, 0)
-		FROM booking_history WHERE booking_id = ? ORDER BY id`, bookingID)
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT c.from_state, c.to_state, c.reason, c.actor
+		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, bookingID, bookingID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestAddWalkInRefusals(t *testing.T) {
 			w.ActorID = r.Trainer.ID
 			users := r.count(t, `SELECT count(*) FROM users`)
 			bookings := r.count(t, `SELECT count(*) FROM bookings`)
-			history := r.count(t, `SELECT count(*) FROM booking_history`)
+			history := r.count(t, `SELECT (SELECT count(*) FROM booking_history) + (SELECT count(*) FROM attendance_history)`)
 			confirmed := r.confirmedCount(t, sessionID)
 
 			id, err := r.Svc.AddWalkIn(ctx, w)
@@ -369,8 +369,8 @@ func TestAddWalkInRefusals(t *testing.T) {
 			if got := r.count(t, `SELECT count(*) FROM bookings`); got != bookings {
 				t.Errorf("bookings %d -> %d", bookings, got)
 			}
-			if got := r.count(t, `SELECT count(*) FROM booking_history`); got != history {
-				t.Errorf("booking_history %d -> %d", history, got)
+			if got := r.count(t, `SELECT (SELECT count(*) FROM booking_history) + (SELECT count(*) FROM attendance_history)`); got != history {
+				t.Errorf("history rows %d -> %d", history, got)
 			}
 			if got := r.confirmedCount(t, sessionID); got != confirmed {
 				t.Errorf("confirmed_count %d -> %d", confirmed, got)

@@ -116,11 +116,32 @@ type HistoryRow struct {
 	At        time.Time
 }
 
+// ReasonAttendanceMarked is how a change of attendance mark reads in a booking's history.
+const ReasonAttendanceMarked = "attendance recorded"
+
+// HistorySQL is every change to the bookings chosen by where (over bookings b), as the
+// rows of a table c to select from: booking states from booking_history and attendance
+// marks from attendance_history, each table written by its own package. Columns:
+// booking_id, from_state, to_state, actor (0: the service), reason, at; order by
+// HistoryOrder. where's arguments are needed twice.
+func HistorySQL(where string) string {
+	return `(SELECT h.booking_id, COALESCE(h.from_status, '') AS from_state, h.to_status AS to_state,
+		       COALESCE(h.actor_id, 0) AS actor, h.reason, h.at, 0 AS kind, h.id
+		  FROM booking_history h JOIN bookings b ON b.id = h.booking_id WHERE ` + where + `
+		UNION ALL
+		SELECT a.booking_id, COALESCE(a.from_mark, ''), a.to_mark, COALESCE(a.actor_id, 0),
+		       '` + ReasonAttendanceMarked + `', a.at, 1, a.id
+		  FROM attendance_history a JOIN bookings b ON b.id = a.booking_id WHERE ` + where + `) AS c`
+}
+
+// HistoryOrder puts HistorySQL's rows oldest first; within one second a state comes
+// before a mark (a walk-in is added, then marked).
+const HistoryOrder = `c.at, c.kind, c.id`
+
 // History lists every change to a booking, oldest first.
 func (s *Service) History(ctx context.Context, bookingID int64) ([]HistoryRow, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT COALESCE(h.from_status, ''), h.to_status,
-		COALESCE(u.name, 'System'), h.reason, h.at FROM booking_history h LEFT JOIN users u ON u.id = h.actor_id
-		WHERE h.booking_id = ? ORDER BY h.id`, bookingID)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.from_state, c.to_state, COALESCE(u.name, 'System'), c.reason, c.at
+		FROM `+HistorySQL(`b.id = ?`)+` LEFT JOIN users u ON u.id = c.actor ORDER BY `+HistoryOrder, bookingID, bookingID)
 	if err != nil {
 		return nil, store.Classify(err)
 	}

@@ -14,6 +14,5 @@ func CourseTx(ctx context.Context, tx *sql.Tx, id int64) (Course, error) {
 
 // SessionTx reads a session inside a write transaction, as CourseTx does a course.
 func SessionTx(ctx context.Context, tx *sql.Tx, id int64) (Session, error) {
-	return scanSession(tx.QueryRowContext(ctx, `SELECT `+sessionColumns+`
-		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id))
+	return oneSession(ctx, tx, id)
 }

@@ -105,45 +105,25 @@ const sessionColumns = `s.id, s.course_id, c.title, CASE WHEN c.approval = 'appr
 	COALESCE(c.provider_organisation_id, 0),
 	s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.capacity, s.confirmed_count,
 	(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'),
-	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason,
-	COALESCE((SELECT group_concat(u.id || ':' || replace(u.name, '|', ' '), '|') FROM session_trainers t
-	          JOIN users u ON u.id = t.user_id WHERE t.session_id = s.id), '')`
+	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason`
 
+// scanSession reads one row of sessionColumns; its trainers come from withTrainers.
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var s Session
 	var starts, ends, closes, cutoff store.Time
-	var trainers string
 	err := row.Scan(&s.ID, &s.CourseID, &s.CourseTitle, &s.CourseStatus, &s.ProviderID, &starts, &ends,
 		&s.Online, &s.Venue, &s.OnlineURL, &s.Capacity, &s.Confirmed, &s.Waitlisted, &closes, &cutoff,
-		&s.Status, &s.CancelReason, &trainers)
+		&s.Status, &s.CancelReason)
 	if err != nil {
 		return s, store.Classify(err)
 	}
 	s.StartsAt, s.EndsAt, s.BookingClosesAt, s.CancelCutoffAt = starts.T, ends.T, closes.T, cutoff.T
-	s.Trainers = parseTrainers(trainers)
 	return s, nil
-}
-
-func parseTrainers(joined string) []Trainer {
-	if joined == "" {
-		return nil
-	}
-	var out []Trainer
-	for _, part := range strings.Split(joined, "|") {
-		idText, name, _ := strings.Cut(part, ":")
-		var id int64
-		for _, r := range idText {
-			id = id*10 + int64(r-'0')
-		}
-		out = append(out, Trainer{ID: id, Name: name})
-	}
-	return out
 }
 
 // Session loads one session.
 func (s *Service) Session(ctx context.Context, id int64) (Session, error) {
-	return scanSession(s.DB.R.QueryRowContext(ctx, `SELECT `+sessionColumns+`
-		FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?`, id))
+	return oneSession(ctx, s.DB.R, id)
 }
 
 // SessionFilter narrows a session listing; zero values mean "any".
@@ -202,16 +182,20 @@ func (s *Service) querySessions(ctx context.Context, q string, args ...any) ([]S
 	if err != nil {
 		return nil, store.Classify(err)
 	}
-	defer rows.Close()
 	var out []Session
 	for rows.Next() {
 		sess, err := scanSession(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out = append(out, sess)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, withTrainers(ctx, s.DB.R, out)
 }
 
 // CourseIDOfSession is a cheap lookup used by scope checks.

@@ -136,7 +136,8 @@ func summarise(ctx context.Context, q querier, keepID, dupID int64) (Summary, er
 		(SELECT count(*) FROM bookings WHERE user_id = ?1),
 		(SELECT count(*) FROM bookings WHERE user_id = ?1 AND status = 'confirmed'),
 		(SELECT count(*) FROM bookings WHERE user_id = ?1 AND status = 'waitlisted'),
-		(SELECT count(*) FROM booking_history h JOIN bookings b ON b.id = h.booking_id WHERE b.user_id = ?1),
+		(SELECT count(*) FROM booking_history h JOIN bookings b ON b.id = h.booking_id WHERE b.user_id = ?1)
+		  + (SELECT count(*) FROM attendance_history a JOIN bookings b ON b.id = a.booking_id WHERE b.user_id = ?1),
 		(SELECT count(*) FROM bookings WHERE user_id = ?1 AND attendance IS NOT NULL),
 		(SELECT count(*) FROM evaluations e JOIN bookings b ON b.id = e.booking_id WHERE b.user_id = ?1),
 		(SELECT count(*) FROM certificates WHERE user_id = ?1),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/traininghub/traininghub/internal/booking"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/attendance"
@@ -311,9 +312,8 @@ func (x *Export) readBookings(ctx context.Context, db *sql.DB, id int64) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.QueryContext(ctx, `SELECT h.booking_id, COALESCE(h.from_status, ''), h.to_status, h.reason,
-		COALESCE(h.actor_id, 0), h.at FROM booking_history h JOIN bookings b ON b.id = h.booking_id
-		WHERE b.user_id = ? ORDER BY h.id`, id)
+	rows, err = db.QueryContext(ctx, `SELECT c.booking_id, c.from_state, c.to_state, c.reason, c.actor, c.at
+		FROM `+booking.HistorySQL(`b.user_id = ?`)+` ORDER BY c.booking_id, `+booking.HistoryOrder, id, id)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"github.com/traininghub/traininghub/internal/booking"
 	"net/url"
 	"testing"
 	"time"
@@ -91,8 +92,8 @@ type regHistoryRow struct {
 // historyOf lists a booking's history rows, oldest first.
 func (f *regFixture) historyOf(t *testing.T, bookingID int64) []regHistoryRow {
 	t.Helper()
-	rows, err := f.DB.R.Query(`SELECT COALESCE(from_status, ''), to_status, reason, COALESCE(actor_id, 0)
-		FROM booking_history WHERE booking_id = ? ORDER BY id`, bookingID)
+	rows, err := f.DB.R.Query(`SELECT c.from_state, c.to_state, c.reason, c.actor
+		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, bookingID, bookingID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,7 +147,7 @@ func TestRegisterMarksAreSavedWithHistory(t *testing.T) {
 	mustContain(t, f.get(t, tom, "/trainer/sessions").Body, "1 to mark")
 
 	// Bad input is explained, never a 500, and changes nothing, not even the good part.
-	historyRows := f.count(t, "booking_history")
+	historyRows := f.count(t, "booking_history") + f.count(t, "attendance_history")
 	bad := map[string]url.Values{
 		"unknown mark":            markForm(f.FormulaB, "attended", f.PatB, "present"),
 		"non-numeric booking id":  {"mark-abc": {"attended"}, "mark-" + id(f.FormulaB): {"attended"}},
@@ -165,7 +165,7 @@ func TestRegisterMarksAreSavedWithHistory(t *testing.T) {
 	mustContain(t, r.Body, `href="#mark-`+id(f.PatB)+`"`, "for Person pat@example.org",
 		`name="mark-`+id(f.FormulaB)+`" value="partial" checked`) // what was typed is kept
 	if f.mark(t, f.PatB) != "attended" || f.mark(t, f.SeanB) != "absent" || f.mark(t, f.FormulaB) != "" ||
-		f.mark(t, f.TheirB) != "" || f.count(t, "booking_history") != historyRows {
+		f.mark(t, f.TheirB) != "" || f.count(t, "booking_history")+f.count(t, "attendance_history") != historyRows {
 		t.Fatal("a refused form changed the register")
 	}
 	for _, p := range []string{"/trainer/sessions/abc/register", "/trainer/sessions/0/register", "/trainer/sessions/-1/register/all"} {
@@ -206,7 +206,7 @@ func TestRegisterMarkAllSubmitAndReopen(t *testing.T) {
 	mustContain(t, f.get(t, tom, "/trainer/sessions").Body, "Submitted")
 
 	// Locked: every change is refused and nothing moves.
-	historyRows, users := f.count(t, "booking_history"), f.count(t, "users")
+	historyRows, users := f.count(t, "booking_history")+f.count(t, "attendance_history"), f.count(t, "users")
 	for p, form := range map[string]url.Values{
 		"":          markForm(f.SeanB, "attended"),
 		"/all":      {},
@@ -218,7 +218,7 @@ func TestRegisterMarkAllSubmitAndReopen(t *testing.T) {
 			t.Errorf("POST register%s when locked: %d %.300s", p, r.Status, r.Body)
 		}
 	}
-	if f.mark(t, f.SeanB) != "absent" || f.count(t, "booking_history") != historyRows || f.count(t, "users") != users {
+	if f.mark(t, f.SeanB) != "absent" || f.count(t, "booking_history")+f.count(t, "attendance_history") != historyRows || f.count(t, "users") != users {
 		t.Fatal("a locked register changed")
 	}
 
