@@ -15,7 +15,7 @@ import (
 
 // registerReportAPI adds the reporting endpoints.
 func (h *Handler) registerReportAPI(r *httpx.Router) {
-	rep := &reportAPI{h: h, svc: compliance.NewService(h.Accounts.DB, h.Now)}
+	rep := &reportAPI{h: h, svc: h.Compliance}
 	r.Handle(http.MethodGet, "/reports/completion", httpx.Roles(account.Manager, account.Admin), rep.completion)
 }
 

@@ -37,10 +37,8 @@ func (h *Handler) registerPeopleRoutes(r *httpx.Router) {
 	r.Handle(http.MethodPost, "/admin/people/:id/merge/:duplicate", admin, h.adminMerge)
 }
 
-// people is the merge service, built on the services the handler already has.
-func (h *Handler) people() *people.Service {
-	return people.NewService(h.Accounts.DB, h.Accounts, h.Now)
-}
+// people is the merge service.
+func (h *Handler) people() *people.Service { return h.People }
 
 type peopleSearch struct {
 	Action        string // where the search form goes

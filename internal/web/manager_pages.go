@@ -23,7 +23,7 @@ import (
 // (?org= is ignored); an admin may choose any with ?org=ID and defaults to their own.
 // Anyone else's person is "not found", never "forbidden", so ids cannot be probed.
 func (h *Handler) registerManagerRoutes(r *httpx.Router) {
-	m := &managerPages{h: h, svc: compliance.NewService(h.Accounts.DB, h.Now)}
+	m := &managerPages{h: h, svc: h.Compliance}
 	managers := httpx.Roles(account.Manager, account.Admin)
 	r.Handle(http.MethodGet, "/manager", managers, m.dashboard)
 	r.Handle(http.MethodGet, "/manager/people/:id", managers, m.person)

@@ -3,6 +3,8 @@ package web
 
 import (
 	"context"
+	"github.com/traininghub/traininghub/internal/compliance"
+	"github.com/traininghub/traininghub/internal/people"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,6 +47,10 @@ type Handler struct {
 	SSO *sso.Client
 	// Privacy serves the UK GDPR pages; built with the default retention when nil.
 	Privacy *privacy.Service
+	// Compliance answers who has done their required training; People merges duplicate
+	// accounts. server.New builds them; New makes them when a test leaves them nil.
+	Compliance *compliance.Service
+	People     *people.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -64,6 +70,12 @@ func New(h Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.render = r
+	if h.Compliance == nil {
+		h.Compliance = compliance.NewService(h.Accounts.DB, h.Now)
+	}
+	if h.People == nil {
+		h.People = people.NewService(h.Accounts.DB, h.Accounts, h.Now)
+	}
 	h.pages = &pageCache{}
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
