@@ -76,6 +76,9 @@ func New(h Handler) (*Handler, error) {
 	if h.People == nil {
 		h.People = people.NewService(h.Accounts.DB, h.Accounts, h.Now)
 	}
+	if h.Privacy == nil {
+		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
+	}
 	h.pages = &pageCache{}
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
@@ -161,31 +164,4 @@ func (h *Handler) MethodNotAllowed(c *gin.Context) {
 		return
 	}
 	h.errorPage(c, problem.New(http.StatusMethodNotAllowed, "method_not_allowed", "That action is not available on this page."))
-}
-
-// Register adds every page route with its policy.
-func (h *Handler) Register(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/static/*filepath", httpx.Public, h.serveStatic)
-	r.Handle(http.MethodGet, "/", httpx.Public, h.home)
-	r.Handle(http.MethodGet, "/courses", httpx.Public, h.catalogue)
-	r.Handle(http.MethodGet, "/courses/:id", httpx.Public, h.courseDetail)
-	h.registerAccountRoutes(r)
-	h.registerSSORoutes(r)
-	h.registerBookingRoutes(r)
-	h.registerAdminRoutes(r)
-	h.registerPeopleRoutes(r)
-	h.registerPasswordRoutes(r)
-	h.registerCalendarRoutes(r)
-	h.registerEmailLogRoutes(r)
-	h.registerRegisterRoutes(r)
-	h.registerRecordRoutes(r)
-	h.registerPartnerRoutes(r)
-	h.registerManagerRoutes(r)
-	h.registerReportRoutes(r)
-	h.registerApprovalRoutes(r)
-	h.registerHomeRoutes(r)
-	h.registerSecurityRoutes(r)
-	h.registerTwoFactorAdminRoutes(r)
-	h.registerPrivacyRoutes(r)
-	h.registerAuditRoutes(r)
 }
