@@ -2,6 +2,7 @@
 package api
 
 import (
+	"github.com/traininghub/traininghub/internal/compliance"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -28,6 +29,9 @@ type Handler struct {
 	BaseURL     string // for verification links
 	Partnership string
 	Guesses     *httpx.GuessLimiter // wrong certificate codes per address, shared with the pages
+	// Compliance answers the completion report; server.New builds it, Register makes it
+	// when a test leaves it nil.
+	Compliance *compliance.Service
 }
 
 // Authenticate reads "Authorization: Bearer TOKEN". A missing header leaves the request
@@ -101,5 +105,8 @@ func (h *Handler) fail(c *gin.Context, err error) {
 
 // Register adds every API route with its policy.
 func Register(r *httpx.Router, h Handler) {
+	if h.Compliance == nil {
+		h.Compliance = compliance.NewService(h.Accounts.DB, h.Now)
+	}
 	h.register(r)
 }

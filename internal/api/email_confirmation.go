@@ -10,12 +10,6 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 )
 
-// registerSignupAPI adds the API's "send the link again": a self-registered account
-// whose bookings are refused with email_unconfirmed asks for a new confirmation link.
-func (h *Handler) registerSignupAPI(r *httpx.Router) {
-	r.Handle(http.MethodPost, "/me/email-confirmation", httpx.SignedIn, h.resendConfirmation)
-}
-
 // resendConfirmation emails a fresh confirmation link: 202 when one was queued, 200 when
 // the address is already confirmed (nothing to send), 429 while 3 links still work.
 func (h *Handler) resendConfirmation(c *gin.Context) {

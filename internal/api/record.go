@@ -15,14 +15,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// registerRecordAPI adds the learning record and certificate endpoints.
-func (h *Handler) registerRecordAPI(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/me/record", httpx.SignedIn, h.myRecord)
-	r.Handle(http.MethodGet, "/certificates/:code", httpx.Public, h.getCertificate)
-	// The owner, the session's trainers and admins (others: 404, checked in the handler).
-	r.Handle(http.MethodGet, "/certificates/:code/pdf", httpx.SignedIn, h.certificatePDF)
-}
-
 // completionJSON is one completed course of a learning record.
 type completionJSON struct {
 	CourseID           int64   `json:"course_id"`

@@ -16,16 +16,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// registerRegisterAPI adds the register endpoints. The role check admits trainers and
-// admins; a trainer reaches only the sessions they deliver (others are 404, as if they
-// did not exist).
-func (h *Handler) registerRegisterAPI(r *httpx.Router) {
-	trainer := httpx.Roles(account.Trainer, account.Admin)
-	r.Handle(http.MethodGet, "/sessions/:id/register", trainer, h.getRegister)
-	r.Handle(http.MethodPut, "/bookings/:id/attendance", trainer, h.putAttendance)
-	r.Handle(http.MethodPost, "/sessions/:id/register/submit", trainer, h.submitRegister)
-}
-
 type registerEntryJSON struct {
 	BookingID    int64   `json:"booking_id"`
 	UserID       int64   `json:"user_id"`

@@ -7,17 +7,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
-
-// registerReportAPI adds the reporting endpoints.
-func (h *Handler) registerReportAPI(r *httpx.Router) {
-	rep := &reportAPI{h: h, svc: compliance.NewService(h.Accounts.DB, h.Now)}
-	r.Handle(http.MethodGet, "/reports/completion", httpx.Roles(account.Manager, account.Admin), rep.completion)
-}
 
 type reportAPI struct {
 	h   *Handler

@@ -28,6 +28,15 @@ func serverWorker(env *testkit.Env, db *store.DB, srv *mailtest.Server) *outbox.
 	})
 }
 
+// skipOnSQLite: leases are for servers sharing a PostgreSQL database; SQLite allows one
+// server per file (docs/operations.md), whose claims stay in memory.
+func skipOnSQLite(t *testing.T) {
+	t.Helper()
+	if !testkit.OnPostgres() {
+		t.Skip("set TRAININGHUB_TEST_POSTGRES: leases are for servers sharing PostgreSQL")
+	}
+}
+
 // secondHandle opens the test's database again, as a second serve process would.
 func secondHandle(t *testing.T, env *testkit.Env) *store.DB {
 	t.Helper()
@@ -44,6 +53,7 @@ func secondHandle(t *testing.T, env *testkit.Env) *store.DB {
 // mail server exactly once: a worker leases a message before sending it, and a lease
 // another server holds is passed by.
 func TestTwoServersSendEachMessageOnce(t *testing.T) {
+	skipOnSQLite(t)
 	env := testkit.New(t)
 	srv := mailtest.Start(t, mailtest.Options{})
 	const n = 60
@@ -97,6 +107,7 @@ func TestTwoServersSendEachMessageOnce(t *testing.T) {
 // TestLeaseOfADeadServerRunsOut: a message leased by a server that then died is left
 // alone while the lease lasts, and sent by another server once it has run out.
 func TestLeaseOfADeadServerRunsOut(t *testing.T) {
+	skipOnSQLite(t)
 	env := testkit.New(t)
 	srv := mailtest.Start(t, mailtest.Options{})
 	enqueue(t, env, outbox.BookingConfirmed, 1)

@@ -222,8 +222,13 @@ func (w *Worker) claim(ctx context.Context) (due, bool, error) {
 func (w *Worker) Lease() time.Duration { return w.cfg.SendTimeout + 10*time.Second }
 
 // lease claims message id until Lease from now, if nobody holds it; it reports whether
-// this worker won it.
+// this worker won it. Only on PostgreSQL, where several servers share the outbox: a
+// SQLite file has one server, whose connections' in-memory claims (nextDue) suffice
+// without a write for every message.
 func (w *Worker) lease(ctx context.Context, id int64) (bool, error) {
+	if w.db.Dialect() != store.Postgres {
+		return true, nil
+	}
 	now := w.cfg.Now()
 	var won bool
 	// Unseen: a lease changes nothing a page shows, and must not wake the lanes again.

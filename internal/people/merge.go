@@ -61,9 +61,6 @@ const (
 	FieldDuplicate = "duplicate"
 )
 
-// reasonMerged is the booking history reason for a place cancelled by a merge.
-const reasonMerged = "cancelled: accounts merged, the person held another place on this session"
-
 // Plan works out what merging duplicate into keep would do, changing nothing; bad choices
 // come back as a validation error naming the field to put right.
 func (s *Service) Plan(ctx context.Context, actorID, keepID, dupID int64) (Plan, error) {
@@ -273,12 +270,7 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 		var losers []int64
 		free := map[int64]bool{}
 		for _, c := range sum.Clashes {
-			if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'cancelled', updated_at = ?,
-				ical_sequence = ical_sequence + 1 WHERE id = ?`, stamp, c.CancelID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO booking_history (booking_id, from_status, to_status, actor_id, reason, at)
-				VALUES (?, ?, 'cancelled', ?, ?, ?)`, c.CancelID, c.CancelWas, actor, reasonMerged, stamp); err != nil {
+			if err := booking.CancelForMergeTx(ctx, tx, c.CancelID, booking.Status(c.CancelWas), actorID, now); err != nil {
 				return err
 			}
 			losers = append(losers, c.CancelID)
@@ -329,11 +321,13 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 			return err
 		}
 		// 3. Move what belongs to the person.
+		if err := booking.MovePersonTx(ctx, tx, dupID, keepID, now); err != nil {
+			return err
+		}
 		for _, m := range []struct {
 			query string
 			args  []any
 		}{
-			{`UPDATE bookings SET user_id = ?, updated_at = ? WHERE user_id = ?`, []any{keepID, stamp, dupID}},
 			{`UPDATE certificates SET user_id = ? WHERE user_id = ?`, []any{keepID, dupID}},
 			{`UPDATE approval_requests SET user_id = ? WHERE user_id = ?`, []any{keepID, dupID}},
 			{`INSERT INTO session_trainers (session_id, user_id) SELECT session_id, ? FROM session_trainers WHERE user_id = ? ON CONFLICT DO NOTHING`,

@@ -3,6 +3,8 @@ package server
 
 import (
 	"context"
+	"github.com/traininghub/traininghub/internal/compliance"
+	"github.com/traininghub/traininghub/internal/people"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,9 +80,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.Partnership == "" {
 		cfg.Partnership = "Safeguarding Children Partnership"
 	}
+	// The services every handler shares, built once here.
 	if d.Attendance == nil {
 		d.Attendance = attendance.NewService(d.DB, d.Accounts, d.Now)
 	}
+	complianceSvc := compliance.NewService(d.DB, d.Now)
+	peopleSvc := people.NewService(d.DB, d.Accounts, d.Now)
 	// Wrong certificate codes: 30 per address per 10 minutes, pages and API together.
 	guesses := httpx.NewGuessLimiter(d.Now, 30, 10*time.Minute)
 	secure := strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
@@ -135,7 +140,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	apiRouter := &httpx.Router{Group: apiGroup, Prefix: "/api/v1", Denial: api.Denial{}, Policies: policies, Audit: trail}
 	api.Register(apiRouter, api.Handler{Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings,
 		Attendance: d.Attendance, Now: d.Now, Log: d.Log, BaseURL: cfg.BaseURL, Partnership: cfg.Partnership,
-		Guesses: guesses})
+		Guesses: guesses, Compliance: complianceSvc})
 
 	retention := privacy.DefaultRetention
 	if cfg.Retention != nil {
@@ -147,8 +152,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Accounts: d.Accounts, Courses: d.Courses, Bookings: d.Bookings, Now: d.Now, Log: d.Log,
 		Sessions: sessions, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, Outbox: outbox.Log{DB: d.DB},
 		Attendance: d.Attendance, Partnership: cfg.Partnership, Guesses: guesses,
-		SSO:     sso.New(oidcCfg),
-		Privacy: privacy.New(d.DB, d.Attendance, d.Now, retention, cfg.Partnership),
+		SSO:        sso.New(oidcCfg),
+		Privacy:    privacy.New(d.DB, d.Attendance, d.Now, retention, cfg.Partnership),
+		Compliance: complianceSvc, People: peopleSvc,
 	})
 	if err != nil {
 		return nil, err

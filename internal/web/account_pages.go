@@ -13,13 +13,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerAccountRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/login", httpx.Public, h.loginForm)
-	r.Handle(http.MethodPost, "/login", httpx.Public, h.login)
-	r.Handle(http.MethodPost, "/logout", httpx.Public, h.logout)
-	h.registerSignupRoutes(r) // signup_pages.go
-}
-
 type loginData struct {
 	Next string
 	SSO  ssoButton // the single sign-on button, when configured (sso.go)

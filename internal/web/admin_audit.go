@@ -12,20 +12,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/clock"
-	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
 const auditPage = 100
-
-func (h *Handler) registerAuditRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/audit", admin, h.adminAudit)
-	r.Handle(http.MethodGet, "/admin/audit.csv", admin, h.adminAuditCSV)
-}
 
 // auditData is the audit page: the filters as given, a page of events, and links.
 type auditData struct {

@@ -6,20 +6,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
-
-// registerCourseApprovalRoutes adds the admins' review of training partners' courses.
-func (h *Handler) registerCourseApprovalRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/courses/pending", admin, h.adminPendingCourses)
-	r.Handle(http.MethodPost, "/admin/courses/:id/approve", admin, h.adminApproveCourse)
-	r.Handle(http.MethodPost, "/admin/courses/:id/reject", admin, h.adminRejectCourse)
-	r.Handle(http.MethodPost, "/admin/settings/partner-courses", admin, h.adminSetPartnerCourses)
-}
 
 const pendingPath = "/admin/courses/pending"
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -20,13 +19,6 @@ import (
 
 // emailLogPage is how many messages one page of the email log shows.
 const emailLogPage = 50
-
-func (h *Handler) registerEmailLogRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/emails", admin, h.adminEmails)
-	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)
-	r.Handle(http.MethodPost, "/admin/emails/:id/resend", admin, h.adminEmailResend)
-}
 
 // emailStatuses are the statuses in the order the log shows them.
 var emailStatuses = []outbox.Status{outbox.Queued, outbox.Retrying, outbox.Sent, outbox.Failed, outbox.NotSent}

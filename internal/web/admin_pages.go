@@ -12,35 +12,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerAdminRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin", admin, h.adminDashboard)
-	r.Handle(http.MethodPost, "/admin/settings/registration", admin, h.adminSetRegistration)
-
-	r.Handle(http.MethodGet, "/admin/organisations", admin, h.adminOrganisations)
-	r.Handle(http.MethodGet, "/admin/organisations/new", admin, h.adminOrganisationNew)
-	r.Handle(http.MethodPost, "/admin/organisations/new", admin, h.adminOrganisationCreate)
-	r.Handle(http.MethodGet, "/admin/organisations/:id/edit", admin, h.adminOrganisationEdit)
-	r.Handle(http.MethodPost, "/admin/organisations/:id/edit", admin, h.adminOrganisationUpdate)
-
-	r.Handle(http.MethodGet, "/admin/courses", admin, h.adminCourses)
-	r.Handle(http.MethodGet, "/admin/courses/new", admin, h.adminCourseNew)
-	r.Handle(http.MethodPost, "/admin/courses/new", admin, h.adminCourseCreate)
-	r.Handle(http.MethodGet, "/admin/courses/:id", admin, h.adminCourse)
-	r.Handle(http.MethodGet, "/admin/courses/:id/edit", admin, h.adminCourseEdit)
-	r.Handle(http.MethodPost, "/admin/courses/:id/edit", admin, h.adminCourseUpdate)
-
-	r.Handle(http.MethodGet, "/admin/courses/:id/sessions/new", admin, h.adminSessionNew)
-	r.Handle(http.MethodPost, "/admin/courses/:id/sessions/new", admin, h.adminSessionCreate)
-	r.Handle(http.MethodGet, "/admin/sessions/:id", admin, h.adminSession)
-	r.Handle(http.MethodGet, "/admin/sessions/:id/edit", admin, h.adminSessionEdit)
-	r.Handle(http.MethodPost, "/admin/sessions/:id/edit", admin, h.adminSessionUpdate)
-	r.Handle(http.MethodGet, "/admin/sessions/:id/cancel", admin, h.adminSessionCancelForm)
-	r.Handle(http.MethodPost, "/admin/sessions/:id/cancel", admin, h.adminSessionCancel)
-	r.Handle(http.MethodPost, "/admin/sessions/:id/bookings", admin, h.adminBookPerson)
-	r.Handle(http.MethodPost, "/admin/bookings/:id/cancel", admin, h.adminCancelBooking)
-}
-
 type dashboardData struct {
 	RegistrationOpen bool
 	AdminTwoFactor   bool // admins must use two-factor sign-in

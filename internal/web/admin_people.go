@@ -20,27 +20,8 @@ import (
 // peopleShown is how many people one search shows; past it the admin narrows the search.
 const peopleShown = 50
 
-func (h *Handler) registerPeopleRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/people", admin, h.adminPeople)
-	r.Handle(http.MethodGet, "/admin/people/new", admin, h.adminPersonNew)
-	r.Handle(http.MethodPost, "/admin/people/new", admin, h.adminPersonCreate)
-	r.Handle(http.MethodGet, "/admin/people/:id", admin, h.adminPerson)
-	r.Handle(http.MethodGet, "/admin/people/:id/edit", admin, h.adminPersonEdit)
-	r.Handle(http.MethodPost, "/admin/people/:id/edit", admin, h.adminPersonUpdate)
-	r.Handle(http.MethodGet, "/admin/people/:id/disable", admin, h.adminPersonDisableForm)
-	r.Handle(http.MethodPost, "/admin/people/:id/disable", admin, h.adminPersonDisable)
-	r.Handle(http.MethodPost, "/admin/people/:id/enable", admin, h.adminPersonEnable)
-	r.Handle(http.MethodPost, "/admin/people/:id/password-link", admin, h.adminPersonPasswordLink)
-	r.Handle(http.MethodGet, "/admin/people/:id/merge", admin, h.adminMergeChoose)
-	r.Handle(http.MethodGet, "/admin/people/:id/merge/:duplicate", admin, h.adminMergeConfirm)
-	r.Handle(http.MethodPost, "/admin/people/:id/merge/:duplicate", admin, h.adminMerge)
-}
-
-// people is the merge service, built on the services the handler already has.
-func (h *Handler) people() *people.Service {
-	return people.NewService(h.Accounts.DB, h.Accounts, h.Now)
-}
+// people is the merge service.
+func (h *Handler) people() *people.Service { return h.People }
 
 type peopleSearch struct {
 	Action        string // where the search form goes

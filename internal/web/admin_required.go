@@ -14,17 +14,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-// registerRequiredTrainingRoutes adds the admin's rules for which training is required of
-// whom.
-func (h *Handler) registerRequiredTrainingRoutes(r *httpx.Router, svc *compliance.Service) {
-	a := &requiredPages{h: h, svc: svc}
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/required-training", admin, a.list)
-	r.Handle(http.MethodGet, "/admin/required-training/new", admin, a.form)
-	r.Handle(http.MethodPost, "/admin/required-training/new", admin, a.create)
-	r.Handle(http.MethodPost, "/admin/required-training/:id/delete", admin, a.delete)
-}
-
 type requiredPages struct {
 	h   *Handler
 	svc *compliance.Service

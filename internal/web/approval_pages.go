@@ -8,31 +8,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/httpx"
 )
-
-// registerApprovalRoutes adds the approval pages: the decision page a manager reaches from
-// the emailed link (/manager/approvals/ID; /approvals/TOKEN for links emailed before
-// links named requests by number; deciding needs a signed-in manager of the person's
-// organisation, or an admin, and a POST from this site), the list of requests
-// waiting for them, and the practitioner's withdraw page. Substitution is in
-// approval_substitute.go.
-func (h *Handler) registerApprovalRoutes(r *httpx.Router) {
-	deciders := httpx.Roles(account.Manager, account.Admin)
-	r.Handle(http.MethodGet, "/approvals/:token", deciders, h.approvalByToken)
-	r.Handle(http.MethodPost, "/approvals/:token/approve", deciders, h.approvalDecideByToken(true))
-	r.Handle(http.MethodPost, "/approvals/:token/decline", deciders, h.approvalDecideByToken(false))
-	r.Handle(http.MethodGet, "/manager/approvals", deciders, h.approvalList)
-	r.Handle(http.MethodGet, "/manager/approvals/:id", deciders, h.approvalByID)
-	r.Handle(http.MethodPost, "/manager/approvals/:id/approve", deciders, h.approvalDecideByID(true))
-	r.Handle(http.MethodPost, "/manager/approvals/:id/decline", deciders, h.approvalDecideByID(false))
-	r.Handle(http.MethodGet, "/my/approvals/:id/withdraw", httpx.SignedIn, h.approvalWithdrawForm)
-	r.Handle(http.MethodPost, "/my/approvals/:id/withdraw", httpx.SignedIn, h.approvalWithdraw)
-	h.registerSubstituteRoutes(r)
-}
 
 // approvals is the approval domain on the booking engine the pages already use.
 func (h *Handler) approvals() *approval.Service { return approval.New(h.Bookings) }

@@ -15,11 +15,6 @@ import (
 // (booking.Substitute). Kept beside the approval pages, which share its rules of whose
 // place is whose.
 
-func (h *Handler) registerSubstituteRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/bookings/:id/substitute", httpx.SignedIn, h.substituteForm)
-	r.Handle(http.MethodPost, "/bookings/:id/substitute", httpx.SignedIn, h.substitute)
-}
-
 type substituteData struct {
 	Entry booking.Entry
 }

@@ -15,18 +15,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerBookingRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/sessions/:id/book", httpx.SignedIn, h.bookForm)
-	r.Handle(http.MethodPost, "/sessions/:id/book", httpx.SignedIn, h.book)
-	r.Handle(http.MethodGet, "/bookings/:id/booked", httpx.SignedIn, h.bookedPage)
-	r.Handle(http.MethodGet, "/my/approvals/:id/requested", httpx.SignedIn, h.approvalRequested)
-	r.Handle(http.MethodGet, "/bookings/:id/calendar.ics", httpx.SignedIn, h.bookingICS)
-	r.Handle(http.MethodGet, "/courses/whats-on", httpx.Public, h.whatsOn)
-	r.Handle(http.MethodGet, "/my/training", httpx.SignedIn, h.myTraining)
-	r.Handle(http.MethodGet, "/bookings/:id/cancel", httpx.SignedIn, h.cancelForm)
-	r.Handle(http.MethodPost, "/bookings/:id/cancel", httpx.SignedIn, h.cancelBooking)
-}
-
 type bookData struct {
 	Session     course.Session
 	Token       string

@@ -23,13 +23,6 @@ const feedHistory = 90 * 24 * time.Hour
 // defaultCalendarHost completes event UIDs when no base URL is configured.
 const defaultCalendarHost = "traininghub.local"
 
-func (h *Handler) registerCalendarRoutes(r *httpx.Router) {
-	// Public: calendar apps cannot sign in, so the secret in the address is the key.
-	r.Handle(http.MethodGet, "/calendar/:token", httpx.Public, h.calendarFeed)
-	r.Handle(http.MethodHead, "/calendar/:token", httpx.Public, h.calendarFeed)
-	r.Handle(http.MethodPost, "/my/calendar/reset", httpx.SignedIn, h.resetCalendarLink)
-}
-
 // calendarFeed serves a person's confirmed sessions as an iCalendar feed, for calendar
 // apps to subscribe to. Each event has the UID and SEQUENCE of the booking's emailed
 // invite, so the two describe the same meeting.

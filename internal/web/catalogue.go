@@ -11,7 +11,6 @@ import (
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
-	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -225,7 +224,7 @@ func (h *Handler) markCards(c *gin.Context, cards []catalogueCard) error {
 		}
 	}
 	required := map[int64]bool{}
-	m, err := compliance.NewService(h.Accounts.DB, h.Now).Person(ctx, 0, u.ID)
+	m, err := h.Compliance.Person(ctx, 0, u.ID)
 	switch {
 	case err == nil && len(m.People) == 1:
 		for i, cell := range m.People[0].Cells {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/httpx"
 )
 
@@ -37,7 +36,7 @@ func (h *Handler) home(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/courses")
 		return
 	}
-	svc := compliance.NewService(h.Accounts.DB, h.Now)
+	svc := h.Compliance
 	var d homeData
 	var err error
 	if me.IsAdmin() {

@@ -6,16 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/home"
-	"github.com/traininghub/traininghub/internal/httpx"
 )
-
-// registerHomeRoutes adds the pages the admin's to-do list leads to that no other page
-// covers: the registers overdue.
-func (h *Handler) registerHomeRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, overdueRegistersPath, httpx.Roles(account.Admin), h.adminOverdueRegisters)
-}
 
 // overdueRow is one overdue register, with how long it has been overdue in words.
 type overdueRow struct {

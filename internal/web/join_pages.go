@@ -11,15 +11,6 @@ import (
 	"github.com/traininghub/traininghub/internal/store"
 )
 
-// Requests to join an organisation from addresses not on its email domains: its managers
-// decide for their own organisation, admins for any.
-func (h *Handler) registerJoinRoutes(r *httpx.Router) {
-	deciders := httpx.Roles(account.Manager, account.Admin)
-	r.Handle(http.MethodGet, "/join-requests", deciders, h.joinRequests)
-	r.Handle(http.MethodGet, "/join-requests/:id", deciders, h.joinRequestForm)
-	r.Handle(http.MethodPost, "/join-requests/:id", deciders, h.decideJoinRequest)
-}
-
 // joinScope is the organisation whose requests the signed-in person may decide: their
 // own for a manager, every one (0) for an admin.
 func joinScope(c *gin.Context) int64 {

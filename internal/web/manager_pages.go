@@ -2,37 +2,16 @@ package web
 
 import (
 	"errors"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
-
-// registerManagerRoutes adds the manager pages (the completion matrix of their own staff,
-// each person's record, the CSV, booking, nominating and reminding a member of staff) and
-// the admin's required-training rules behind them.
-//
-// Scope: a manager sees the organisation on their own account, whatever the request says
-// (?org= is ignored); an admin may choose any with ?org=ID and defaults to their own.
-// Anyone else's person is "not found", never "forbidden", so ids cannot be probed.
-func (h *Handler) registerManagerRoutes(r *httpx.Router) {
-	m := &managerPages{h: h, svc: compliance.NewService(h.Accounts.DB, h.Now)}
-	managers := httpx.Roles(account.Manager, account.Admin)
-	r.Handle(http.MethodGet, "/manager", managers, m.dashboard)
-	r.Handle(http.MethodGet, "/manager/people/:id", managers, m.person)
-	r.Handle(http.MethodGet, "/manager/matrix.csv", managers, m.csv)
-	r.Handle(http.MethodGet, "/manager/people/:id/book", managers, m.bookForm)
-	r.Handle(http.MethodPost, "/manager/people/:id/book", managers, m.bookOrNominate)
-	r.Handle(http.MethodPost, "/manager/people/:id/remind", managers, m.remind)
-	h.registerRequiredTrainingRoutes(r, m.svc)
-}
 
 // managerPages serves the manager pages with the compliance service.
 type managerPages struct {

@@ -10,27 +10,6 @@ import (
 	"github.com/traininghub/traininghub/internal/httpx"
 )
 
-// registerPartnerRoutes adds the training partners' pages, and the admins' approval of
-// partners' courses. The role check lets partners in; which courses and sessions they
-// reach is their own organisation's, checked per request (anything else is "not found").
-func (h *Handler) registerPartnerRoutes(r *httpx.Router) {
-	partner := httpx.Roles(account.Partner)
-	r.Handle(http.MethodGet, "/partner", partner, h.partnerDashboard)
-	r.Handle(http.MethodGet, "/partner/courses/new", partner, h.partnerCourseNew)
-	r.Handle(http.MethodPost, "/partner/courses/new", partner, h.partnerCourseCreate)
-	r.Handle(http.MethodGet, "/partner/courses/:id", partner, h.partnerCourse)
-	r.Handle(http.MethodGet, "/partner/courses/:id/edit", partner, h.partnerCourseEdit)
-	r.Handle(http.MethodPost, "/partner/courses/:id/edit", partner, h.partnerCourseUpdate)
-	r.Handle(http.MethodGet, "/partner/courses/:id/sessions/new", partner, h.partnerDatesNew)
-	r.Handle(http.MethodPost, "/partner/courses/:id/sessions/new", partner, h.partnerDatesCreate)
-	r.Handle(http.MethodGet, "/partner/sessions/:id", partner, h.partnerSession)
-	r.Handle(http.MethodGet, "/partner/sessions/:id/edit", partner, h.partnerSessionEdit)
-	r.Handle(http.MethodPost, "/partner/sessions/:id/edit", partner, h.partnerSessionUpdate)
-	r.Handle(http.MethodGet, "/partner/sessions/:id/cancel", partner, h.partnerSessionCancelForm)
-	r.Handle(http.MethodPost, "/partner/sessions/:id/cancel", partner, h.partnerSessionCancel)
-	h.registerCourseApprovalRoutes(r)
-}
-
 // partnerOrg is the training partner the signed-in person acts for, from their account.
 // A partner role on an organisation that is not a training partner opens nothing.
 func (h *Handler) partnerOrg(c *gin.Context) (account.Organisation, bool) {

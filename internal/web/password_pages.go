@@ -8,17 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/traininghub/traininghub/internal/account"
-	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/ratelimit"
 )
-
-func (h *Handler) registerPasswordRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/password/forgot", httpx.Public, h.forgotForm)
-	r.Handle(http.MethodPost, "/password/forgot", httpx.Public, h.forgot)
-	r.Handle(http.MethodGet, "/password/reset/:token", httpx.Public, h.resetForm)
-	r.Handle(http.MethodPost, "/password/reset/:token", httpx.Public, h.reset)
-}
 
 type forgotData struct{ Sent bool }
 

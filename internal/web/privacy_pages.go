@@ -6,30 +6,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
 )
-
-// registerPrivacyRoutes adds the UK GDPR pages: the subject access download, erasure, the
-// erasure list and the privacy notice.
-func (h *Handler) registerPrivacyRoutes(r *httpx.Router) {
-	if h.Privacy == nil {
-		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
-	}
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/privacy", httpx.Public, h.privacyNotice)
-	r.Handle(http.MethodGet, "/my/data", httpx.SignedIn, h.myData)
-	r.Handle(http.MethodGet, "/my/data.zip", httpx.SignedIn, h.myDataZIP)
-	r.Handle(http.MethodGet, "/admin/people/:id/data.zip", admin, h.adminPersonDataZIP)
-	r.Handle(http.MethodGet, "/admin/people/:id/erase", admin, h.adminEraseForm)
-	r.Handle(http.MethodPost, "/admin/people/:id/erase", admin, h.adminErase)
-	r.Handle(http.MethodGet, "/admin/erasures", admin, h.adminErasures)
-	r.Handle(http.MethodGet, "/admin/privacy", admin, h.adminPrivacyForm)
-	r.Handle(http.MethodPost, "/admin/privacy", admin, h.adminPrivacySave)
-}
 
 // myData explains what the download holds, with the one button that fetches it.
 func (h *Handler) myData(c *gin.Context) {

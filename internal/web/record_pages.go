@@ -8,37 +8,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/certificate"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/httpx"
 )
-
-// registerRecordRoutes adds learning records, evaluations and certificates.
-func (h *Handler) registerRecordRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/my/record", httpx.SignedIn, h.myRecord)
-	r.Handle(http.MethodGet, "/my/record.csv", httpx.SignedIn, h.myRecordCSV)
-	r.Handle(http.MethodGet, "/my/record.pdf", httpx.SignedIn, h.myRecordPDF)
-
-	// Owner or admin; the handler says "not found" to anyone else.
-	r.Handle(http.MethodGet, "/certificates/:code", httpx.SignedIn, h.certificatePDF)
-
-	// Public: whoever holds a certificate's code may check it, within a rate limit.
-	v := &verifier{h: h, limiter: h.Guesses}
-	r.Handle(http.MethodGet, "/verify", httpx.Public, v.form)
-	r.Handle(http.MethodGet, "/verify/:code", httpx.Public, v.result)
-
-	r.Handle(http.MethodGet, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationForm)
-	r.Handle(http.MethodPost, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationSubmit)
-
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/courses/:id/evaluations", admin, h.adminEvaluations)
-	r.Handle(http.MethodGet, "/partner/courses/:id/evaluations", httpx.Roles(account.Partner, account.Admin), h.partnerEvaluations)
-	r.Handle(http.MethodGet, "/admin/certificates/:code", admin, h.adminCertificate)
-	r.Handle(http.MethodPost, "/admin/certificates/:code/revoke", admin, h.adminRevokeCertificate)
-}
 
 // recordRow is one completed course as the learning record shows it.
 type recordRow struct {

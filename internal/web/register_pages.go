@@ -6,31 +6,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
-
-// registerRegisterRoutes adds the trainers' attendance registers. The role check lets
-// trainers and admins in; which sessions a trainer may open is checked per request by
-// registerSession.
-func (h *Handler) registerRegisterRoutes(r *httpx.Router) {
-	trainer := httpx.Roles(account.Trainer, account.Admin)
-	r.Handle(http.MethodGet, "/trainer/sessions", trainer, h.trainerSessions)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/register", trainer, h.attendancePage)
-	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
-	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/walk-ins/new", trainer, h.walkInNew)
-	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/confirm", trainer, h.registerConfirm)
-	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/register.csv", trainer, h.registerCSV)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet", trainer, h.signInSheet)
-	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet.pdf", trainer, h.signInSheetPDF)
-	r.Handle(http.MethodPost, "/admin/sessions/:id/register/reopen", httpx.Roles(account.Admin), h.registerReopen)
-}
 
 // registerSession loads the session named in the path for someone allowed to run its
 // register: one of its trainers, or an admin. Anyone else gets the same "not found" as

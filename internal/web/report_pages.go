@@ -6,25 +6,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/traininghub/traininghub/internal/account"
-	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 	"github.com/traininghub/traininghub/internal/report"
 )
-
-// registerReportRoutes adds the board's reports: attendance by organisation and type,
-// fill rates, people trained and evaluation scores, and non-attendance charges, on screen
-// and as CSV. Admins only.
-func (h *Handler) registerReportRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodGet, "/admin/reports", admin, h.reportIndex)
-	r.Handle(http.MethodGet, "/admin/reports/attendance.csv", admin, h.reportAttendanceCSV)
-	r.Handle(http.MethodGet, "/admin/reports/courses.csv", admin, h.reportCoursesCSV)
-	r.Handle(http.MethodGet, "/admin/reports/sessions.csv", admin, h.reportSessionsCSV)
-	r.Handle(http.MethodGet, "/admin/reports/charges", admin, h.reportCharges)
-	r.Handle(http.MethodGet, "/admin/reports/charges.csv", admin, h.reportChargesCSV)
-	r.Handle(http.MethodGet, "/admin/reports/charges/:id", admin, h.reportChargesOrganisation)
-}
 
 // reports reads from the same database as the registers, on its reader pool.
 func (h *Handler) reports() *report.Service { return report.New(h.Attendance.DB, h.Now) }

@@ -15,19 +15,6 @@ import (
 	"github.com/traininghub/traininghub/internal/ratelimit"
 )
 
-// Self-registration (issue 9): the register form, the emailed confirmation link, the
-// "confirm your address" page with its "send the link again" button, and the 429 page
-// for registration and reset requests. The rules live in internal/account.
-func (h *Handler) registerSignupRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/register", httpx.Public, h.registerForm)
-	r.Handle(http.MethodPost, "/register", httpx.Public, h.register)
-	r.Handle(http.MethodGet, "/register/confirm/:token", httpx.Public, h.confirmEmailForm)
-	r.Handle(http.MethodPost, "/register/confirm/:token", httpx.Public, h.confirmEmail)
-	r.Handle(http.MethodGet, "/account/email", httpx.SignedIn, h.accountEmail)
-	r.Handle(http.MethodPost, "/account/email", httpx.SignedIn, h.resendConfirmation)
-	h.registerJoinRoutes(r)
-}
-
 type registerData struct {
 	Closed        bool
 	Organisations []account.Organisation

@@ -13,19 +13,6 @@ import (
 	"github.com/traininghub/traininghub/internal/sso"
 )
 
-// registerSSORoutes adds the single sign-on pages only when a provider is configured:
-// without one they are not found, like any unknown address.
-func (h *Handler) registerSSORoutes(r *httpx.Router) {
-	if !h.SSO.Enabled() {
-		return
-	}
-	r.Handle(http.MethodGet, "/login/sso", httpx.Public, h.ssoStart)
-	r.Handle(http.MethodGet, "/login/sso/callback", httpx.Public, h.ssoCallback)
-	r.Handle(http.MethodGet, "/login/sso/organisation", httpx.Public, h.ssoChooseForm)
-	r.Handle(http.MethodPost, "/login/sso/organisation", httpx.Public, h.ssoChoose)
-	r.Handle(http.MethodPost, "/admin/settings/sso-label", httpx.Roles(account.Admin), h.adminSetSSOLabel)
-}
-
 // Session keys for one single sign-on attempt, kept server-side.
 const (
 	sessionSSOState    = "sso_state"

@@ -12,13 +12,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerTokenRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/my/tokens", httpx.SignedIn, h.tokensPage)
-	r.Handle(http.MethodPost, "/my/tokens", httpx.SignedIn, h.tokenCreate)
-	r.Handle(http.MethodPost, "/my/tokens/:id/revoke", httpx.SignedIn, h.tokenRevoke)
-	r.Handle(http.MethodPost, "/admin/people/:id/tokens/:token/revoke", httpx.Roles(account.Admin), h.adminTokenRevoke)
-}
-
 // tokenExpiryChoices are the expiry periods offered, in days; 0 is never.
 var tokenExpiryChoices = map[string]int{"30": 30, "90": 90, "365": 365, "never": 0}
 

@@ -11,12 +11,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerTwoFactorAdminRoutes(r *httpx.Router) {
-	admin := httpx.Roles(account.Admin)
-	r.Handle(http.MethodPost, "/admin/settings/two-factor", admin, h.adminSetTwoFactor)
-	r.Handle(http.MethodPost, "/admin/people/:id/two-factor/reset", admin, h.adminResetTwoFactor)
-}
-
 // AdminTwoFactor sends an admin without two-factor sign-in to set it up before any admin
 // page, when the admin setting asks for it. It runs after LoadUser on every page.
 func (h *Handler) AdminTwoFactor(c *gin.Context) {

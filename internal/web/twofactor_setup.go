@@ -12,17 +12,6 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-func (h *Handler) registerSecurityRoutes(r *httpx.Router) {
-	h.registerTwoFactorRoutes(r)
-	r.Handle(http.MethodGet, "/my/security", httpx.SignedIn, h.securityPage)
-	r.Handle(http.MethodPost, "/my/security/two-factor/start", httpx.SignedIn, h.twoFactorStart)
-	r.Handle(http.MethodGet, "/my/security/two-factor/setup", httpx.SignedIn, h.twoFactorSetupForm)
-	r.Handle(http.MethodPost, "/my/security/two-factor/setup", httpx.SignedIn, h.twoFactorConfirm)
-	r.Handle(http.MethodPost, "/my/security/two-factor/disable", httpx.SignedIn, h.twoFactorDisable)
-	r.Handle(http.MethodPost, "/my/security/recovery-codes", httpx.SignedIn, h.recoveryCodesRenew)
-	h.registerTokenRoutes(r)
-}
-
 type securityData struct {
 	TwoFactor     account.TwoFactor
 	AdminRequired bool // this person is an admin and the setting is on

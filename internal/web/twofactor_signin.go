@@ -34,11 +34,6 @@ const (
 	rememberCookie = "th_2fa_remember"
 )
 
-func (h *Handler) registerTwoFactorRoutes(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/login/two-factor", httpx.Public, h.secondFactorForm)
-	r.Handle(http.MethodPost, "/login/two-factor", httpx.Public, h.secondFactor)
-}
-
 // startSecondFactor remembers, in the not-yet-signed-in session, that u's password was
 // right just now, and asks for the code.
 func (h *Handler) startSecondFactor(c *gin.Context, u *account.User, next string) {

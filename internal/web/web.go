@@ -3,6 +3,8 @@ package web
 
 import (
 	"context"
+	"github.com/traininghub/traininghub/internal/compliance"
+	"github.com/traininghub/traininghub/internal/people"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,6 +47,10 @@ type Handler struct {
 	SSO *sso.Client
 	// Privacy serves the UK GDPR pages; built with the default retention when nil.
 	Privacy *privacy.Service
+	// Compliance answers who has done their required training; People merges duplicate
+	// accounts. server.New builds them; New makes them when a test leaves them nil.
+	Compliance *compliance.Service
+	People     *people.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -64,6 +70,15 @@ func New(h Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.render = r
+	if h.Compliance == nil {
+		h.Compliance = compliance.NewService(h.Accounts.DB, h.Now)
+	}
+	if h.People == nil {
+		h.People = people.NewService(h.Accounts.DB, h.Accounts, h.Now)
+	}
+	if h.Privacy == nil {
+		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
+	}
 	h.pages = &pageCache{}
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
@@ -149,31 +164,4 @@ func (h *Handler) MethodNotAllowed(c *gin.Context) {
 		return
 	}
 	h.errorPage(c, problem.New(http.StatusMethodNotAllowed, "method_not_allowed", "That action is not available on this page."))
-}
-
-// Register adds every page route with its policy.
-func (h *Handler) Register(r *httpx.Router) {
-	r.Handle(http.MethodGet, "/static/*filepath", httpx.Public, h.serveStatic)
-	r.Handle(http.MethodGet, "/", httpx.Public, h.home)
-	r.Handle(http.MethodGet, "/courses", httpx.Public, h.catalogue)
-	r.Handle(http.MethodGet, "/courses/:id", httpx.Public, h.courseDetail)
-	h.registerAccountRoutes(r)
-	h.registerSSORoutes(r)
-	h.registerBookingRoutes(r)
-	h.registerAdminRoutes(r)
-	h.registerPeopleRoutes(r)
-	h.registerPasswordRoutes(r)
-	h.registerCalendarRoutes(r)
-	h.registerEmailLogRoutes(r)
-	h.registerRegisterRoutes(r)
-	h.registerRecordRoutes(r)
-	h.registerPartnerRoutes(r)
-	h.registerManagerRoutes(r)
-	h.registerReportRoutes(r)
-	h.registerApprovalRoutes(r)
-	h.registerHomeRoutes(r)
-	h.registerSecurityRoutes(r)
-	h.registerTwoFactorAdminRoutes(r)
-	h.registerPrivacyRoutes(r)
-	h.registerAuditRoutes(r)
 }
