@@ -74,6 +74,9 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.privacyPagePaths() {
 		paths[k] = v
 	}
+	for k, v := range f.feedPagePaths() {
+		paths[k] = v
+	}
 	return paths
 }
 
