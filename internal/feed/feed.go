@@ -168,3 +168,22 @@ func (d Date) Availability() string {
 	}
 	return Places(d.Session) + "."
 }
+
+// When is the date's time in words (see the When function).
+func (d Date) When() string { return When(d.Session) }
+
+// Where is the date's place (see the Where function).
+func (d Date) Where() string { return Where(d.Session) }
+
+// Action is what the booking link offers, or "" when booking has closed.
+func (d Date) Action() string {
+	switch {
+	case !d.BookingOpen:
+		return ""
+	case d.Course.ManagerApproval:
+		return "Ask for a place"
+	case d.Full():
+		return "Join the waiting list"
+	}
+	return "Book a place"
+}

@@ -16,5 +16,8 @@ func (f *fixture) feedPagePaths() map[string]string {
 		"/feeds/courses/:id/sessions.json":   c + "/sessions.json",
 		"/feeds/providers/:id/sessions.ics":  p + "/sessions.ics",
 		"/feeds/providers/:id/sessions.json": p + "/sessions.json",
+		"/embed/sessions":                    "/embed/sessions",
+		"/embed/courses/:id":                 "/embed/courses/" + id(f.CourseID),
+		"/embed/providers/:id":               "/embed/providers/" + id(provider),
 	}
 }

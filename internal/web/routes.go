@@ -128,6 +128,12 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/feeds/providers/:id/sessions.ics", httpx.Public, h.sessionsICS(byProvider))
 	r.Handle(http.MethodGet, "/feeds/providers/:id/sessions.json", httpx.Public, h.sessionsJSON(byProvider))
 
+	// The listings partners show on their own sites in an iframe (embed.go): the only
+	// pages other sites may frame (server/middleware.go).
+	r.Handle(http.MethodGet, "/embed/sessions", httpx.Public, h.embedListing(byAll))
+	r.Handle(http.MethodGet, "/embed/courses/:id", httpx.Public, h.embedListing(byCourse))
+	r.Handle(http.MethodGet, "/embed/providers/:id", httpx.Public, h.embedListing(byProvider))
+
 	// The email log (admin_emails.go)
 	r.Handle(http.MethodGet, "/admin/emails", admin, h.adminEmails)
 	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)
