@@ -19,5 +19,6 @@ func (f *fixture) feedPagePaths() map[string]string {
 		"/embed/sessions":                    "/embed/sessions",
 		"/embed/courses/:id":                 "/embed/courses/" + id(f.CourseID),
 		"/embed/providers/:id":               "/embed/providers/" + id(provider),
+		"/admin/sharing":                     "/admin/sharing",
 	}
 }

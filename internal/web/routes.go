@@ -133,6 +133,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/embed/sessions", httpx.Public, h.embedListing(byAll))
 	r.Handle(http.MethodGet, "/embed/courses/:id", httpx.Public, h.embedListing(byCourse))
 	r.Handle(http.MethodGet, "/embed/providers/:id", httpx.Public, h.embedListing(byProvider))
+	// What to paste, for admins (admin_sharing.go); partners find theirs on /partner.
+	r.Handle(http.MethodGet, "/admin/sharing", admin, h.adminSharing)
 
 	// The email log (admin_emails.go)
 	r.Handle(http.MethodGet, "/admin/emails", admin, h.adminEmails)
