@@ -19,6 +19,8 @@ type embedData struct {
 	Heading   string
 	Links     feed.Links
 	OneCourse bool // the heading names the course, so the dates need not
+	// OneProvider: the heading names who delivers the training, so the dates need not.
+	OneProvider bool
 	Missing   bool // the course or provider is not listed (any more)
 	More      string
 	MoreText  string
@@ -31,7 +33,7 @@ type embedData struct {
 func (h *Handler) embedListing(by string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		links := h.feedLinks(c)
-		d := embedData{Links: links, More: links.Base + "/courses", MoreText: "See all training from " + h.SiteName}
+		d := embedData{Links: links, More: links.Base + "/courses", MoreText: "All courses and dates"}
 		scope, err := feedScope(c, by)
 		if err == nil {
 			d.Listing, err = h.Feeds.Listing(c.Request.Context(), scope)
@@ -52,6 +54,8 @@ func (h *Handler) embedListing(by string) gin.HandlerFunc {
 			d.More, d.MoreText = links.Course(scope.CourseID), "More about this course"
 		case by == byAll:
 			d.Heading = "Upcoming training"
+		case by == byProvider:
+			d.OneProvider = true
 		}
 		body, ok := h.renderAlone("listing", d)
 		if !ok {
