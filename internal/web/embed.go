@@ -21,9 +21,9 @@ type embedData struct {
 	OneCourse bool // the heading names the course, so the dates need not
 	// OneProvider: the heading names who delivers the training, so the dates need not.
 	OneProvider bool
-	Missing   bool // the course or provider is not listed (any more)
-	More      string
-	MoreText  string
+	Missing     bool // the course or provider is not listed (any more)
+	More        string
+	MoreText    string
 }
 
 // embedListing serves the listing a partner shows on their own site in an iframe: a
