@@ -5,5 +5,5 @@ import "embed"
 
 // FS holds every template file; the web package parses one set per page from it.
 //
-//go:embed *.html pages/*.html email/*
+//go:embed *.html pages/*.html embed/*.html email/*
 var FS embed.FS

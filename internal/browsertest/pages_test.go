@@ -127,9 +127,9 @@ func openAs(t *testing.T, b *Browser, s *Site, w walker) (*rod.Page, string) {
 	return p, u.RequestURI()
 }
 
-// skipLink is true for links the walk does not follow: downloads, signing out, and
-// anything off the site.
-var skipLink = regexp.MustCompile(`\.(csv|pdf|ics|zip)$|^/(logout|calendar/|certificates/|static/)`)
+// skipLink is true for links the walk does not follow: downloads and data feeds (which
+// are not pages), signing out, and anything off the site.
+var skipLink = regexp.MustCompile(`\.(csv|pdf|ics|zip|json)$|^/(logout|calendar/|certificates/|static/)`)
 
 // pattern is a path with its ids and tokens replaced, so the walk visits one page of each
 // kind (one course, one session) rather than every row of the demo.

@@ -51,6 +51,9 @@ type Event struct {
 	// Tentative writes STATUS:TENTATIVE: the date is kept but there is no place yet (a
 	// waiting-list download). Cancelled wins.
 	Tentative bool
+	// Transparent writes TRANSP:TRANSPARENT, so the event does not mark the reader busy:
+	// a date on offer in a public listing, not one they are going to. Else OPAQUE.
+	Transparent bool
 }
 
 // Method is the iTIP method of e's invite, which the email's text/calendar part must repeat
@@ -165,7 +168,11 @@ func addEvent(cal *ics.Calendar, e Event, people bool) error {
 	default:
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	ev.SetTimeTransparency(ics.TransparencyOpaque)
+	if e.Transparent {
+		ev.SetTimeTransparency(ics.TransparencyTransparent)
+	} else {
+		ev.SetTimeTransparency(ics.TransparencyOpaque)
+	}
 	return nil
 }
 

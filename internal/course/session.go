@@ -42,6 +42,8 @@ type Session struct {
 	Status          string
 	CancelReason    string
 	Trainers        []Trainer
+	// UpdatedAt is when the session's own details last changed (bookings do not count).
+	UpdatedAt time.Time
 }
 
 // PlacesLeft is how many more people can be confirmed.
@@ -105,19 +107,20 @@ const sessionColumns = `s.id, s.course_id, c.title, CASE WHEN c.approval = 'appr
 	COALESCE(c.provider_organisation_id, 0),
 	s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.capacity, s.confirmed_count,
 	(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'),
-	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason`
+	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason, s.updated_at`
 
 // scanSession reads one row of sessionColumns; its trainers come from withTrainers.
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var s Session
-	var starts, ends, closes, cutoff store.Time
+	var starts, ends, closes, cutoff, updated store.Time
 	err := row.Scan(&s.ID, &s.CourseID, &s.CourseTitle, &s.CourseStatus, &s.ProviderID, &starts, &ends,
 		&s.Online, &s.Venue, &s.OnlineURL, &s.Capacity, &s.Confirmed, &s.Waitlisted, &closes, &cutoff,
-		&s.Status, &s.CancelReason)
+		&s.Status, &s.CancelReason, &updated)
 	if err != nil {
 		return s, store.Classify(err)
 	}
 	s.StartsAt, s.EndsAt, s.BookingClosesAt, s.CancelCutoffAt = starts.T, ends.T, closes.T, cutoff.T
+	s.UpdatedAt = updated.T
 	return s, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,19 +16,38 @@ import (
 // parse up to 10 MB of a form post. (The API applies its own, smaller cap.)
 const maxBodyBytes = 256 << 10
 
+// pagePolicy is every page's content security policy: nothing from other sites, no inline
+// script or style, and no framing by any site, so nobody can overlay our buttons.
+const pagePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// framedPolicy is the policy of the embeddable listings: any site may frame them (that
+// is their purpose), and since they hold only public dates, run no script and have no
+// forms, a frame around them has nothing to trick anyone into doing.
+const framedPolicy = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'none'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+
+// framable reports whether other sites may show the address in a frame: the embeddable
+// listings (/embed/...) only.
+func framable(path string) bool { return strings.HasPrefix(path, "/embed/") }
+
 // withSecurityHeaders applies the baseline headers to every response, including those
 // written outside Gin (the cross-site refusal, a busy session store), and caps request
-// bodies. Pages carry personal data, so nothing but static files (which say so
+// bodies. Framing is refused everywhere but the embeddable listings. Pages carry
+// personal data, so nothing but static files and public listings (which say so
 // themselves) may be cached. When the site's base URL is https, every response also tells
 // browsers to use nothing but https for a year (HSTS); never when it is plain http, where
 // it would lock visitors out of a site without TLS.
 func withSecurityHeaders(next http.Handler, https bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		if framable(r.URL.Path) {
+			h.Set("Content-Security-Policy", framedPolicy)
+		} else {
+			h.Set("Content-Security-Policy", pagePolicy)
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

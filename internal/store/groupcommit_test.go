@@ -22,6 +22,7 @@ func groupDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.writer.groupTime = time.Minute // holdWriter keeps the first write open on purpose
 	if _, err := db.w.Exec(`CREATE TABLE k (key TEXT PRIMARY KEY);
 		CREATE TABLE child (parent TEXT REFERENCES k(key))`); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/feed"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/problem"
 )
@@ -270,6 +272,11 @@ type sessionView struct {
 type courseData struct {
 	Course   course.Course
 	Sessions []sessionView
+	// SearchData is the course as schema.org data for search engines; nil when the public
+	// cannot see the course.
+	SearchData *feed.CourseLD
+	// Feed is the address of the course's calendar feed.
+	Feed string
 }
 
 // courseDetail shows a course and its upcoming sessions. Drafts are visible to admins only.
@@ -284,7 +291,16 @@ func (h *Handler) courseDetail(c *gin.Context) {
 		if err != nil {
 			return 0, "", Page{}, err
 		}
-		return http.StatusOK, "course", Page{Title: crs.Title, Data: courseData{Course: crs, Sessions: views}}, nil
+		d := courseData{Course: crs, Sessions: views}
+		sessions := make([]course.Session, len(views))
+		for i, v := range views {
+			sessions[i] = v.Session
+		}
+		if ld, ok := feed.CourseData(crs, sessions, h.Now(), h.feedLinks(c), h.Partnership); ok {
+			d.SearchData = &ld
+			d.Feed = "/feeds/courses/" + strconv.FormatInt(crs.ID, 10) + "/sessions.ics"
+		}
+		return http.StatusOK, "course", Page{Title: crs.Title, Data: d}, nil
 	})
 }
 

@@ -58,6 +58,8 @@ type partnerDashboardData struct {
 	Org      account.Organisation
 	Courses  []partnerCourseRow
 	Sessions []course.Session
+	// Share is the organisation's listing for its own website; nil until a course is live.
+	Share *shareView
 }
 
 // partnerDashboard is the partner's starting point: their courses, whether each is live,
@@ -84,7 +86,12 @@ func (h *Handler) partnerDashboard(c *gin.Context) {
 			upcoming[s.CourseID]++
 		}
 	}
-	d := partnerDashboardData{Org: org, Sessions: sessions}
+	share, err := h.partnerShare(c, org)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := partnerDashboardData{Org: org, Sessions: sessions, Share: share}
 	for _, crs := range courses {
 		d.Courses = append(d.Courses, partnerCourseRow{Course: crs, State: courseApprovalState(crs), Upcoming: upcoming[crs.ID]})
 	}

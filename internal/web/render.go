@@ -46,7 +46,11 @@ func (p Page) FieldError(name string) string {
 // Value returns a submitted form value to redisplay.
 func (p Page) Value(name string) string { return p.Form[name] }
 
-type renderer struct{ pages map[string]*template.Template }
+type renderer struct {
+	pages map[string]*template.Template
+	// alone are pages with no site layout (embed/*.html), shown inside other sites.
+	alone map[string]*template.Template
+}
 
 var funcs = template.FuncMap{
 	"london":        func(t time.Time) time.Time { return t.In(clock.London) },
@@ -103,8 +107,19 @@ func newRenderer(fsys fs.FS, files assets) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	r := &renderer{pages: map[string]*template.Template{}, alone: map[string]*template.Template{}}
 	pageFuncs := template.FuncMap{"asset": files.url}
+	alone, err := fs.Glob(fsys, "embed/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range alone {
+		t, err := template.New(path.Base(name)).Funcs(funcs).Funcs(pageFuncs).ParseFS(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		r.alone[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
 	for _, name := range names {
 		t, err := template.New(path.Base(name)).Funcs(funcs).Funcs(pageFuncs).ParseFS(fsys, "layout.html", "partials.html", name)
 		if err != nil {
@@ -214,4 +229,20 @@ func (h *Handler) pathSession(c *gin.Context) (course.Session, bool) {
 	}
 	h.fail(c, err)
 	return course.Session{}, false
+}
+
+// renderAlone renders a page that has no site layout (embed/*.html); false means it
+// failed, and was logged. It touches no session: such pages are shown inside other sites.
+func (h *Handler) renderAlone(name string, data any) ([]byte, bool) {
+	t, ok := h.render.alone[name]
+	if !ok {
+		h.Log.Error("unknown template", "name", name)
+		return nil, false
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		h.Log.Error("render", "template", name, "err", err)
+		return nil, false
+	}
+	return buf.Bytes(), true
 }

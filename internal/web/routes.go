@@ -118,6 +118,24 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodHead, "/calendar/:token", httpx.Public, h.calendarFeed)
 	r.Handle(http.MethodPost, "/my/calendar/reset", httpx.SignedIn, h.resetCalendarLink)
 
+	// Public feeds of upcoming dates (feeds.go): for calendar apps, partners' sites and
+	// anyone else; only what the public catalogue shows, whoever asks. HEAD works, as for
+	// every GET.
+	r.Handle(http.MethodGet, "/feeds/sessions.ics", httpx.Public, h.sessionsICS(byAll))
+	r.Handle(http.MethodGet, "/feeds/sessions.json", httpx.Public, h.sessionsJSON(byAll))
+	r.Handle(http.MethodGet, "/feeds/courses/:id/sessions.ics", httpx.Public, h.sessionsICS(byCourse))
+	r.Handle(http.MethodGet, "/feeds/courses/:id/sessions.json", httpx.Public, h.sessionsJSON(byCourse))
+	r.Handle(http.MethodGet, "/feeds/providers/:id/sessions.ics", httpx.Public, h.sessionsICS(byProvider))
+	r.Handle(http.MethodGet, "/feeds/providers/:id/sessions.json", httpx.Public, h.sessionsJSON(byProvider))
+
+	// The listings partners show on their own sites in an iframe (embed.go): the only
+	// pages other sites may frame (server/middleware.go).
+	r.Handle(http.MethodGet, "/embed/sessions", httpx.Public, h.embedListing(byAll))
+	r.Handle(http.MethodGet, "/embed/courses/:id", httpx.Public, h.embedListing(byCourse))
+	r.Handle(http.MethodGet, "/embed/providers/:id", httpx.Public, h.embedListing(byProvider))
+	// What to paste, for admins (admin_sharing.go); partners find theirs on /partner.
+	r.Handle(http.MethodGet, "/admin/sharing", admin, h.adminSharing)
+
 	// The email log (admin_emails.go)
 	r.Handle(http.MethodGet, "/admin/emails", admin, h.adminEmails)
 	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)

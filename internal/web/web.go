@@ -18,6 +18,7 @@ import (
 	"github.com/traininghub/traininghub/internal/booking"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
+	"github.com/traininghub/traininghub/internal/feed"
 	"github.com/traininghub/traininghub/internal/httpx"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
@@ -51,6 +52,9 @@ type Handler struct {
 	// accounts. server.New builds them; New makes them when a test leaves them nil.
 	Compliance *compliance.Service
 	People     *people.Service
+	// Feeds lists the public's upcoming dates for the feeds, the embeddable listing and
+	// course pages' schema.org data; New builds it from Courses when nil.
+	Feeds *feed.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -75,6 +79,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	if h.People == nil {
 		h.People = people.NewService(h.Accounts.DB, h.Accounts, h.Now)
+	}
+	if h.Feeds == nil {
+		h.Feeds = &feed.Service{Courses: h.Courses, SiteName: h.SiteName}
 	}
 	if h.Privacy == nil {
 		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
