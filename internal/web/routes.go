@@ -81,6 +81,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/courses/:id", admin, h.adminCourse)
 	r.Handle(http.MethodGet, "/admin/courses/:id/edit", admin, h.adminCourseEdit)
 	r.Handle(http.MethodPost, "/admin/courses/:id/edit", admin, h.adminCourseUpdate)
+	r.Handle(http.MethodGet, "/admin/courses/:id/online-rule", admin, h.adminOnlineRule)
+	r.Handle(http.MethodPost, "/admin/courses/:id/online-rule", admin, h.adminOnlineRuleSave)
 	r.Handle(http.MethodGet, "/admin/courses/:id/sessions/new", admin, h.adminSessionNew)
 	r.Handle(http.MethodPost, "/admin/courses/:id/sessions/new", admin, h.adminSessionCreate)
 	r.Handle(http.MethodGet, "/admin/sessions/:id", admin, h.adminSession)
@@ -141,15 +143,17 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)
 	r.Handle(http.MethodPost, "/admin/emails/:id/resend", admin, h.adminEmailResend)
 
-	// Trainers' attendance registers (register_pages.go). The role check lets trainers and
-	// admins in; which sessions a trainer may open is checked per request by
-	// registerSession.
+	// Trainers' attendance registers (register_pages.go; marks from a meeting's report:
+	// register_report.go). The role check lets trainers and admins in; which sessions a
+	// trainer may open is checked per request by registerSession.
 	r.Handle(http.MethodGet, "/trainer/sessions", trainer, h.trainerSessions)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register", trainer, h.attendancePage)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/walk-ins/new", trainer, h.walkInNew)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/report", trainer, h.registerReportForm)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/report", trainer, h.registerReportRead)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/confirm", trainer, h.registerConfirm)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register.csv", trainer, h.registerCSV)
