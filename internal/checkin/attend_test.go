@@ -208,3 +208,40 @@ func TestCheckInAttemptsAreLimitedPerAccount(t *testing.T) {
 		t.Fatalf("after the window: %v", err)
 	}
 }
+
+func TestStandingSaysWhatACodeWouldMeet(t *testing.T) {
+	r := newRig(t)
+	u, _ := r.booked(t, r.Session)
+	stranger := r.User(t, "stranger@example.org", r.Org.ID)
+	st, err := r.Svc.StandingOf(ctx, r.Session, u.ID)
+	if err != nil || !st.HasPlace || st.CheckedIn() {
+		t.Fatalf("standing %+v (%v)", st, err)
+	}
+	wantProblem(t, st.Refusal(r.Clock.Now()), checkin.ErrNotOpen)
+	if ids, err := r.Svc.OpenNow(ctx, u.ID); err != nil || len(ids) != 0 {
+		t.Fatalf("open now, two hours before: %v (%v)", ids, err)
+	}
+	r.Clock.Set(r.Starts.Add(-checkin.OpensBefore))
+	if st.Refusal(r.Clock.Now()) != nil {
+		t.Fatal("refused in the window")
+	}
+	if ids, err := r.Svc.OpenNow(ctx, u.ID); err != nil || len(ids) != 1 || ids[0] != r.Session {
+		t.Fatalf("open now, in the window: %v (%v)", ids, err)
+	}
+	if ids, _ := r.Svc.OpenNow(ctx, stranger.ID); len(ids) != 0 {
+		t.Fatalf("open now for someone without a place: %v", ids)
+	}
+	other, _ := r.Svc.StandingOf(ctx, r.Session, stranger.ID)
+	wantProblem(t, other.Refusal(r.Clock.Now()), checkin.ErrNoPlace)
+	if _, err := r.Svc.CheckIn(ctx, r.Session, u.ID, r.code(t, r.Session)); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = r.Svc.StandingOf(ctx, r.Session, u.ID)
+	if !st.CheckedIn() || !st.CheckedInAt.Equal(r.Clock.Now()) {
+		t.Fatalf("after checking in: %+v", st)
+	}
+	r.Clock.Set(r.Starts.Add(4 * time.Hour))
+	if ids, _ := r.Svc.OpenNow(ctx, u.ID); len(ids) != 0 {
+		t.Fatalf("open now, after the end: %v", ids)
+	}
+}

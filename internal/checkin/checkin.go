@@ -65,7 +65,7 @@ var (
 		Fields:  map[string]string{"code": "Enter the 6-digit code shown on the trainer's screen, like 042917"}}
 	ErrWrongCode = &problem.Error{Status: http.StatusUnprocessableEntity, Code: "wrong_code",
 		Message: "That code has expired or is not right. The code changes every 30 seconds: type the one showing now, or scan the QR code again.",
-		Fields:  map[string]string{"code": "Type the code showing on the trainer's screen now: it changes every 30 seconds"}}
+		Fields:  map[string]string{"code": "That code has expired or is not right. Type the code showing on the trainer's screen now"}}
 	ErrNotOpen = problem.Unprocessable("check_in_not_open",
 		"Check-in has not opened yet. It opens 30 minutes before the session starts.")
 	ErrClosed = problem.Unprocessable("check_in_closed",
