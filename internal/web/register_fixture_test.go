@@ -147,5 +147,6 @@ func (f *fixture) registerPagePaths() map[string]string {
 		"/trainer/sessions/:id/register.csv":          s + "/register.csv",
 		"/trainer/sessions/:id/sign-in-sheet":         s + "/sign-in-sheet",
 		"/trainer/sessions/:id/sign-in-sheet.pdf":     s + "/sign-in-sheet.pdf",
+		"/trainer/sessions/:id/check-in":              s + "/check-in",
 	}
 }
