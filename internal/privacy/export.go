@@ -313,7 +313,7 @@ func (x *Export) readBookings(ctx context.Context, db *sql.DB, id int64) error {
 		return err
 	}
 	rows, err = db.QueryContext(ctx, `SELECT c.booking_id, c.from_state, c.to_state, c.reason, c.actor, c.at
-		FROM `+booking.HistorySQL(`b.user_id = ?`)+` ORDER BY c.booking_id, `+booking.HistoryOrder, id, id)
+		FROM `+booking.HistorySQL(`b.user_id = ?`)+` ORDER BY c.booking_id, `+booking.HistoryOrder, booking.HistoryArgs(id)...)
 	if err != nil {
 		return err
 	}

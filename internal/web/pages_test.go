@@ -80,6 +80,9 @@ func (f *fixture) pagePaths(t *testing.T, bookingID int64) map[string]string {
 	for k, v := range f.meetingReportPaths(t) {
 		paths[k] = v
 	}
+	for k, v := range f.checkInPagePaths() {
+		paths[k] = v
+	}
 	return paths
 }
 

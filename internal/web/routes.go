@@ -161,6 +161,16 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet.pdf", trainer, h.signInSheetPDF)
 	r.Handle(http.MethodPost, "/admin/sessions/:id/register/reopen", httpx.Roles(account.Admin), h.registerReopen)
 
+	// QR self check-in at the venue (checkin_trainer.go, checkin_pages.go): the trainer's
+	// screen with the changing code, for whoever may run the register; attendees check
+	// in signed in (signing in first sends them back here), by scanning or typing the
+	// code. Which sessions a person may check in to is decided by internal/checkin.
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/check-in", trainer, h.trainerCheckIn)
+	r.Handle(http.MethodGet, "/check-in", httpx.SignedIn, h.checkInStart)
+	r.Handle(http.MethodGet, "/check-in/:session", httpx.SignedIn, h.checkInForm)
+	r.Handle(http.MethodPost, "/check-in/:session", httpx.SignedIn, h.checkIn)
+	r.Handle(http.MethodGet, "/check-in/:session/:code", httpx.SignedIn, h.checkInConfirm)
+
 	// Learning records, evaluations and certificates (record_pages.go)
 	r.Handle(http.MethodGet, "/my/record", httpx.SignedIn, h.myRecord)
 	r.Handle(http.MethodGet, "/my/record.csv", httpx.SignedIn, h.myRecordCSV)

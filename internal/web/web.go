@@ -16,6 +16,7 @@ import (
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/checkin"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/feed"
@@ -55,6 +56,9 @@ type Handler struct {
 	// Feeds lists the public's upcoming dates for the feeds, the embeddable listing and
 	// course pages' schema.org data; New builds it from Courses when nil.
 	Feeds *feed.Service
+	// CheckIn runs QR self check-in at the venue; New builds it when nil, with a key
+	// derived from the secret key file.
+	CheckIn *checkin.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -90,6 +94,9 @@ func New(h Handler) (*Handler, error) {
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
 		return nil, err
+	}
+	if h.CheckIn == nil {
+		h.CheckIn = checkin.NewService(h.Accounts.DB, h.Now, h.Accounts.Secrets.Derive("check-in"), h.Attendance)
 	}
 	return &h, nil
 }
