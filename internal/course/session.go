@@ -54,6 +54,10 @@ func (s Session) PlacesLeft() int { return max(0, s.Capacity-s.Confirmed) }
 // BelowMinimum reports whether the session has a minimum and fewer confirmed places than it.
 func (s Session) BelowMinimum() bool { return s.MinPlaces > 0 && s.Confirmed < s.MinPlaces }
 
+// MoreNeeded is how many more confirmed places would reach the minimum; 0 when there is
+// none or it is reached.
+func (s Session) MoreNeeded() int { return max(0, s.MinPlaces-s.Confirmed) }
+
 // Full reports whether new bookings go on the waiting list.
 func (s Session) Full() bool { return s.PlacesLeft() == 0 }
 
