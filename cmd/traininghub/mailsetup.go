@@ -16,6 +16,7 @@ import (
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
 	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/minimum"
 	"github.com/traininghub/traininghub/internal/notify"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
@@ -28,6 +29,9 @@ type mailSettings struct {
 	from      string
 	reminders string
 	digest    string // "on" or "off": the managers' weekly digest
+	// minimumNotice is how long before the start a session below its minimum numbers is
+	// reported (7d, 48h), or "off".
+	minimumNotice string
 	// connections and timeout tune sending: messages at once, and the longest wait for
 	// any one step of an SMTP conversation.
 	connections int
@@ -43,6 +47,7 @@ type mailer struct {
 	reminders *outbox.Reminders
 	approvals *approval.Expiry    // releases places held past their hold; closes lapsed requests
 	digests   *compliance.Digests // the managers' weekly digest; nil when switched off
+	minimums  *minimum.Notices    // sessions below their minimum numbers; nil when switched off
 	wg        sync.WaitGroup
 }
 
@@ -111,6 +116,10 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 	if err != nil {
 		return nil, err
 	}
+	minimums, err := newMinimumNotices(s.minimumNotice, db, now, log)
+	if err != nil {
+		return nil, err
+	}
 	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName, Partnership: partnership,
 		OrganizerName: from.Name, OrganizerEmail: from.Address, UIDHost: host})
 	if err != nil {
@@ -123,11 +132,12 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,
+		minimums:  minimums,
 	}, nil
 }
 
 // start runs the worker, the reminders, the approval holds and (unless switched off) the
-// managers' digests until ctx ends.
+// managers' digests and the minimum-numbers emails until ctx ends.
 func (m *mailer) start(ctx context.Context) {
 	m.wg.Add(3)
 	go func() { defer m.wg.Done(); m.worker.Run(ctx) }()
@@ -136,6 +146,10 @@ func (m *mailer) start(ctx context.Context) {
 	if m.digests != nil {
 		m.wg.Add(1)
 		go func() { defer m.wg.Done(); m.digests.Run(ctx, time.Minute) }()
+	}
+	if m.minimums != nil {
+		m.wg.Add(1)
+		go func() { defer m.wg.Done(); m.minimums.Run(ctx, time.Minute) }()
 	}
 }
 

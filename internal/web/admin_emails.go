@@ -74,6 +74,7 @@ var kindLabels = map[outbox.Kind]string{
 	"substitution_in":               "Place received from a colleague",
 	"staff_nominated":               "Nominated by manager",
 	"training_due":                  "Training reminder from manager",
+	"session_below_minimum":         "Session below minimum numbers",
 }
 
 func kindLabel(k outbox.Kind) string {
