@@ -74,6 +74,8 @@ var kindLabels = map[outbox.Kind]string{
 	"substitution_in":               "Place received from a colleague",
 	"staff_nominated":               "Nominated by manager",
 	"training_due":                  "Training reminder from manager",
+	"impact_followup":               "Impact follow-up",
+	"impact_reminder":               "Impact follow-up reminder",
 }
 
 func kindLabel(k outbox.Kind) string {
