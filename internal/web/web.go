@@ -20,6 +20,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/feed"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -55,6 +56,9 @@ type Handler struct {
 	// Feeds lists the public's upcoming dates for the feeds, the embeddable listing and
 	// course pages' schema.org data; New builds it from Courses when nil.
 	Feeds *feed.Service
+	// Impact takes answers to the "did it change practice?" follow-up; New builds it
+	// when nil.
+	Impact *impact.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -82,6 +86,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	if h.Feeds == nil {
 		h.Feeds = &feed.Service{Courses: h.Courses, SiteName: h.SiteName}
+	}
+	if h.Impact == nil {
+		h.Impact = impact.New(h.Accounts.DB, h.Now)
 	}
 	if h.Privacy == nil {
 		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
