@@ -92,7 +92,7 @@ var impactHeader = []string{"Follow-ups sent", "Responses", "Response rate (%)",
 	"Average confidence now (1-5)", "Change in confidence"}
 
 func impactCells(f ImpactFigures) []string {
-	return []string{itoa(f.Sent), itoa(f.Responses), f.ResponseRate().Plain(), f.BeforeText(), f.AfterText(), f.ChangeText()}
+	return []string{itoa(f.Sent), itoa(f.Responses), f.ResponseRate().Plain(), f.BeforeText(), f.AfterText(), f.ChangePlain()}
 }
 
 // ImpactCourseRows is the impact follow-up figures per course, then the total.

@@ -56,6 +56,10 @@ func (f ImpactFigures) ChangeText() string {
 	return Tenth(t)
 }
 
+// ChangePlain is the change for spreadsheets: "1.6", "-0.5", or "" with no responses.
+// No plus sign: the CSV writer would have to neutralise a cell starting with one.
+func (f ImpactFigures) ChangePlain() string { return tenthsText(f.Change()) }
+
 func tenthsText(t int64, ok bool) string {
 	if !ok {
 		return ""

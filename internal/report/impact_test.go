@@ -123,14 +123,14 @@ func TestImpactCSVRows(t *testing.T) {
 	if got := strings.Join(courses[0], ","); got != "Course,Follow-ups sent,Responses,Response rate (%),Average confidence before (1-5),Average confidence now (1-5),Change in confidence" {
 		t.Errorf("header %s", got)
 	}
-	if got := strings.Join(courses[1], ","); got != "Child exploitation,3,2,66.7,1.5,3.5,+2.0" {
+	if got := strings.Join(courses[1], ","); got != "Child exploitation,3,2,66.7,1.5,3.5,2.0" {
 		t.Errorf("K1 %s", got)
 	}
-	if got := strings.Join(courses[len(courses)-1], ","); got != "All courses,5,4,80.0,2.0,3.8,+1.8" {
+	if got := strings.Join(courses[len(courses)-1], ","); got != "All courses,5,4,80.0,2.0,3.8,1.8" {
 		t.Errorf("total %s", got)
 	}
 	orgs := ImpactOrgRows(r)
-	if got := strings.Join(orgs[3], ","); got != "Royal United Hospitals,Health,2,1,50.0,2.0,5.0,+3.0" {
+	if got := strings.Join(orgs[3], ","); got != "Royal United Hospitals,Health,2,1,50.0,2.0,5.0,3.0" {
 		t.Errorf("C %s", got)
 	}
 	if n := len(ImpactExampleRows(r)); n != 5 {
@@ -158,6 +158,28 @@ func TestAnonymise(t *testing.T) {
 	} {
 		if got := Anonymise(tc.in, "Seán Ó Briain", "sean.obriain@police.example.org", "Bath Police"); got != tc.want {
 			t.Errorf("Anonymise(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestImpactChangeWords(t *testing.T) {
+	for _, tc := range []struct {
+		f                   ImpactFigures
+		rate, change, plain string
+	}{
+		{ImpactFigures{Sent: 3, Responses: 2, BeforeSum: 9, AfterSum: 6}, "66.7%", "-1.5", "-1.5"},
+		{ImpactFigures{Sent: 3, Responses: 3, BeforeSum: 4, AfterSum: 8}, "100.0%", "+1.4", "1.4"}, // 1.3 -> 2.7
+		{ImpactFigures{Sent: 4}, "0.0%", "", ""},
+		{ImpactFigures{}, "—", "", ""},
+	} {
+		if got := tc.f.ResponseRate().String(); got != tc.rate {
+			t.Errorf("%+v rate %q, want %q", tc.f, got, tc.rate)
+		}
+		if got := tc.f.ChangeText(); got != tc.change {
+			t.Errorf("%+v change %q, want %q", tc.f, got, tc.change)
+		}
+		if got := tc.f.ChangePlain(); got != tc.plain {
+			t.Errorf("%+v plain %q, want %q", tc.f, got, tc.plain)
 		}
 	}
 }

@@ -227,6 +227,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/reports/charges", admin, h.reportCharges)
 	r.Handle(http.MethodGet, "/admin/reports/charges.csv", admin, h.reportChargesCSV)
 	r.Handle(http.MethodGet, "/admin/reports/charges/:id", admin, h.reportChargesOrganisation)
+	r.Handle(http.MethodGet, "/admin/reports/impact", admin, h.reportImpact) // report_impact.go
+	r.Handle(http.MethodGet, "/admin/reports/impact.csv", admin, h.reportImpactCSV)
 
 	// Manager approval (approval_pages.go): the decision page a manager reaches from the
 	// emailed link (/manager/approvals/ID; /approvals/TOKEN for links emailed before links
