@@ -47,6 +47,7 @@ func TestImpactFormFromTheLearningRecord(t *testing.T) {
 
 	record := f.get(t, c, "/my/record")
 	mustContain(t, record.Body, "Did the training change your practice?", `href="`+path+`"`, "Impact of neglect")
+	mustContain(t, f.get(t, c, "/my/training").Body, `<a href="`+path+`">Tell us if it changed your practice`)
 
 	form := f.get(t, c, path)
 	if form.Status != http.StatusOK {
@@ -80,6 +81,7 @@ func TestImpactFormFromTheLearningRecord(t *testing.T) {
 	done := f.follow(t, c, f.post(t, c, path, good))
 	mustContain(t, done.Body, "Thank you for telling us")
 	mustNotContain(t, done.Body, `href="`+path+`"`)
+	mustNotContain(t, f.get(t, c, "/my/training").Body, `href="`+path+`"`)
 	if n := f.count(t, "impact_answers"); n != 1 {
 		t.Fatalf("answers: %d", n)
 	}
