@@ -15,6 +15,7 @@ import (
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/mail"
 	"github.com/traininghub/traininghub/internal/minimum"
 	"github.com/traininghub/traininghub/internal/notify"
@@ -48,6 +49,7 @@ type mailer struct {
 	approvals *approval.Expiry    // releases places held past their hold; closes lapsed requests
 	digests   *compliance.Digests // the managers' weekly digest; nil when switched off
 	minimums  *minimum.Notices    // sessions below their minimum numbers; nil when switched off
+	impact    *impact.FollowUps   // "did it change practice?" follow-ups and their reminders
 	wg        sync.WaitGroup
 }
 
@@ -133,16 +135,19 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,
 		minimums:  minimums,
+		impact:    &impact.FollowUps{DB: db, Now: now, Log: log},
 	}, nil
 }
 
-// start runs the worker, the reminders, the approval holds and (unless switched off) the
-// managers' digests and the minimum-numbers emails until ctx ends.
+// start runs the worker, the reminders, the approval holds, the impact follow-ups and
+// (unless switched off) the managers' digests and the minimum-numbers emails until ctx
+// ends.
 func (m *mailer) start(ctx context.Context) {
-	m.wg.Add(3)
+	m.wg.Add(4)
 	go func() { defer m.wg.Done(); m.worker.Run(ctx) }()
 	go func() { defer m.wg.Done(); m.reminders.Run(ctx, time.Minute) }()
 	go func() { defer m.wg.Done(); m.approvals.Run(ctx, time.Minute) }()
+	go func() { defer m.wg.Done(); m.impact.Run(ctx, 10*time.Minute) }()
 	if m.digests != nil {
 		m.wg.Add(1)
 		go func() { defer m.wg.Done(); m.digests.Run(ctx, time.Minute) }()

@@ -182,6 +182,9 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/verify/:code", httpx.Public, v.result)
 	r.Handle(http.MethodGet, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationForm)
 	r.Handle(http.MethodPost, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationSubmit)
+	// The "did it change practice?" follow-up (impact_pages.go): the attendee only.
+	r.Handle(http.MethodGet, "/impact/:booking_id", httpx.SignedIn, h.impactForm)
+	r.Handle(http.MethodPost, "/impact/:booking_id", httpx.SignedIn, h.impactSubmit)
 	r.Handle(http.MethodGet, "/admin/courses/:id/evaluations", admin, h.adminEvaluations)
 	r.Handle(http.MethodGet, "/partner/courses/:id/evaluations", httpx.Roles(account.Partner, account.Admin), h.partnerEvaluations)
 	r.Handle(http.MethodGet, "/admin/certificates/:code", admin, h.adminCertificate)
@@ -238,6 +241,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/reports/charges", admin, h.reportCharges)
 	r.Handle(http.MethodGet, "/admin/reports/charges.csv", admin, h.reportChargesCSV)
 	r.Handle(http.MethodGet, "/admin/reports/charges/:id", admin, h.reportChargesOrganisation)
+	r.Handle(http.MethodGet, "/admin/reports/impact", admin, h.reportImpact) // report_impact.go
+	r.Handle(http.MethodGet, "/admin/reports/impact.csv", admin, h.reportImpactCSV)
 
 	// Manager approval (approval_pages.go): the decision page a manager reaches from the
 	// emailed link (/manager/approvals/ID; /approvals/TOKEN for links emailed before links

@@ -21,6 +21,7 @@ import (
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/feed"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -59,6 +60,9 @@ type Handler struct {
 	// CheckIn runs QR self check-in at the venue; New builds it when nil, with a key
 	// derived from the secret key file.
 	CheckIn *checkin.Service
+	// Impact takes answers to the "did it change practice?" follow-up; New builds it
+	// when nil.
+	Impact *impact.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -86,6 +90,9 @@ func New(h Handler) (*Handler, error) {
 	}
 	if h.Feeds == nil {
 		h.Feeds = &feed.Service{Courses: h.Courses, SiteName: h.SiteName}
+	}
+	if h.Impact == nil {
+		h.Impact = impact.New(h.Accounts.DB, h.Now)
 	}
 	if h.Privacy == nil {
 		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
