@@ -148,7 +148,7 @@ func (s *Service) markUnmarkedAttended(ctx context.Context, sessionID, actorID i
 		if err := f.writable(s.Now()); err != nil {
 			return err
 		}
-		ids, err := queryIDs(ctx, tx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'confirmed'
+		ids, err := store.QueryIDs(ctx, tx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'confirmed'
 			AND attendance IS NULL`+only+` ORDER BY id`, sessionID)
 		if err != nil {
 			return err
@@ -226,23 +226,6 @@ func (s *Service) AddWalkIn(ctx context.Context, w WalkIn) (int64, error) {
 		return s.markTx(ctx, tx, bookingID, "", Attended, w.ActorID)
 	})
 	return bookingID, err
-}
-
-func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func nullID(id int64) any {

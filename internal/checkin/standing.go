@@ -69,20 +69,7 @@ func (st Standing) Refusal(now time.Time) error {
 // cancelled, inside the window), soonest first, for the page that asks only for a code.
 func (s *Service) OpenNow(ctx context.Context, userID int64) ([]int64, error) {
 	now := s.Now()
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT s.id FROM bookings b JOIN course_sessions s ON s.id = b.session_id
+	return store.QueryIDs(ctx, s.DB.R, `SELECT s.id FROM bookings b JOIN course_sessions s ON s.id = b.session_id
 		WHERE b.user_id = ? AND b.status = 'confirmed' AND s.status <> 'cancelled' AND s.starts_at <= ? AND s.ends_at > ?
 		ORDER BY s.starts_at, s.id`, userID, store.FormatTime(now.Add(OpensBefore)), store.FormatTime(now))
-	if err != nil {
-		return nil, store.Classify(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
