@@ -15,7 +15,9 @@ import (
 	"github.com/traininghub/traininghub/internal/approval"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/compliance"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/mail"
+	"github.com/traininghub/traininghub/internal/minimum"
 	"github.com/traininghub/traininghub/internal/notify"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/store"
@@ -28,6 +30,9 @@ type mailSettings struct {
 	from      string
 	reminders string
 	digest    string // "on" or "off": the managers' weekly digest
+	// minimumNotice is how long before the start a session below its minimum numbers is
+	// reported (7d, 48h), or "off".
+	minimumNotice string
 	// connections and timeout tune sending: messages at once, and the longest wait for
 	// any one step of an SMTP conversation.
 	connections int
@@ -43,6 +48,8 @@ type mailer struct {
 	reminders *outbox.Reminders
 	approvals *approval.Expiry    // releases places held past their hold; closes lapsed requests
 	digests   *compliance.Digests // the managers' weekly digest; nil when switched off
+	minimums  *minimum.Notices    // sessions below their minimum numbers; nil when switched off
+	impact    *impact.FollowUps   // "did it change practice?" follow-ups and their reminders
 	wg        sync.WaitGroup
 }
 
@@ -111,6 +118,10 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 	if err != nil {
 		return nil, err
 	}
+	minimums, err := newMinimumNotices(s.minimumNotice, db, now, log)
+	if err != nil {
+		return nil, err
+	}
 	renderer, err := notify.New(notify.Config{BaseURL: baseURL, SiteName: siteName, Partnership: partnership,
 		OrganizerName: from.Name, OrganizerEmail: from.Address, UIDHost: host})
 	if err != nil {
@@ -123,19 +134,27 @@ func newMailer(s mailSettings, baseURL, siteName, partnership string, db *store.
 		reminders: &outbox.Reminders{DB: db, Leads: leads, Now: now, Log: log},
 		approvals: &approval.Expiry{DB: db, Now: now, Log: log},
 		digests:   digests,
+		minimums:  minimums,
+		impact:    &impact.FollowUps{DB: db, Now: now, Log: log},
 	}, nil
 }
 
-// start runs the worker, the reminders, the approval holds and (unless switched off) the
-// managers' digests until ctx ends.
+// start runs the worker, the reminders, the approval holds, the impact follow-ups and
+// (unless switched off) the managers' digests and the minimum-numbers emails until ctx
+// ends.
 func (m *mailer) start(ctx context.Context) {
-	m.wg.Add(3)
+	m.wg.Add(4)
 	go func() { defer m.wg.Done(); m.worker.Run(ctx) }()
 	go func() { defer m.wg.Done(); m.reminders.Run(ctx, time.Minute) }()
 	go func() { defer m.wg.Done(); m.approvals.Run(ctx, time.Minute) }()
+	go func() { defer m.wg.Done(); m.impact.Run(ctx, 10*time.Minute) }()
 	if m.digests != nil {
 		m.wg.Add(1)
 		go func() { defer m.wg.Done(); m.digests.Run(ctx, time.Minute) }()
+	}
+	if m.minimums != nil {
+		m.wg.Add(1)
+		go func() { defer m.wg.Done(); m.minimums.Run(ctx, time.Minute) }()
 	}
 }
 

@@ -43,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&ms.timeout, "smtp-timeout", mail.DefaultTimeout, "longest wait for the mail server to connect or answer any one command")
 	fs.StringVar(&ms.from, "mail-from", "", "sender, e.g. Partnership Training <training@example.org>")
 	fs.StringVar(&ms.reminders, "reminders", "3d,1d", "when reminders go before a session, e.g. 3d,1d or 2h")
+	fs.StringVar(&ms.minimumNotice, "minimum-notice", "7d", "how long before a session below its minimum numbers its provider and the admins get one email, e.g. 7d or 48h; off: never")
 	fs.StringVar(&ms.digest, "digest", "on", "weekly email to managers about staff training expired or expiring (Mondays 08:00 London): on or off")
 	keyFile := secretKeyFlag(fs)
 	var oidc oidcSettings

@@ -17,23 +17,10 @@ func (s *Service) SweepUnconfirmed(ctx context.Context) (int, error) {
 	cutoff := store.FormatTime(s.Now().Add(-UnconfirmedLifetime))
 	removed := 0
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE email_confirmed = 0 AND created_at < ?
+		ids, err := store.QueryIDs(ctx, tx, `SELECT id FROM users WHERE email_confirmed = 0 AND created_at < ?
 			UNION SELECT u.id FROM users u JOIN join_requests j ON j.user_id = u.id
 			WHERE u.membership = 'declined' AND j.decision = 'declined' AND j.decided_at < ?`, cutoff, cutoff)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {

@@ -178,6 +178,7 @@ type sessionBody struct {
 	Venue           string    `json:"venue"`
 	OnlineURL       *string   `json:"online_url"`
 	Capacity        int       `json:"capacity"`
+	MinPlaces       int       `json:"min_places"`
 	Confirmed       int       `json:"confirmed"`
 	Waitlisted      int       `json:"waitlisted"`
 	PlacesLeft      int       `json:"places_left"`

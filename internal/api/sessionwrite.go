@@ -76,6 +76,7 @@ type sessionFields struct {
 	Venue           *string  `json:"venue"`
 	OnlineURL       *string  `json:"online_url"`
 	Capacity        *int     `json:"capacity"`
+	MinPlaces       *int     `json:"min_places"` // 0 removes the minimum
 	BookingClosesAt *string  `json:"booking_closes_at"`
 	CancelCutoffAt  *string  `json:"cancel_cutoff_at"`
 	TrainerIDs      *[]int64 `json:"trainer_ids"`
@@ -134,6 +135,9 @@ func (h *Handler) createSession(c *gin.Context) {
 	}
 	if body.Capacity != nil {
 		in.Capacity = *body.Capacity
+	}
+	if body.MinPlaces != nil {
+		in.MinPlaces = *body.MinPlaces
 	}
 	if body.TrainerIDs != nil {
 		in.TrainerIDs = *body.TrainerIDs
@@ -194,7 +198,7 @@ func (h *Handler) updateSession(c *gin.Context) {
 	}
 	in := course.SessionInput{
 		CourseID: cur.CourseID, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt, Online: cur.Online,
-		Venue: cur.Venue, OnlineURL: cur.OnlineURL, Capacity: cur.Capacity,
+		Venue: cur.Venue, OnlineURL: cur.OnlineURL, Capacity: cur.Capacity, MinPlaces: cur.MinPlaces,
 		BookingClosesAt: cur.BookingClosesAt, CancelCutoffAt: cur.CancelCutoffAt,
 	}
 	if body.StartsAt != nil {
@@ -224,6 +228,9 @@ func (h *Handler) updateSession(c *gin.Context) {
 	}
 	if body.Capacity != nil {
 		in.Capacity = *body.Capacity
+	}
+	if body.MinPlaces != nil {
+		in.MinPlaces = *body.MinPlaces
 	}
 	if body.TrainerIDs != nil {
 		in.TrainerIDs = append([]int64{}, *body.TrainerIDs...) // non-nil: replace, even with none

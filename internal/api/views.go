@@ -65,6 +65,7 @@ type sessionJSON struct {
 	Venue           string        `json:"venue"`
 	OnlineURL       *string       `json:"online_url,omitempty"`
 	Capacity        int           `json:"capacity"`
+	MinPlaces       int           `json:"min_places"` // 0: no minimum
 	Confirmed       int           `json:"confirmed"`
 	Waitlisted      int           `json:"waitlisted"`
 	PlacesLeft      int           `json:"places_left"`
@@ -81,7 +82,7 @@ func newSessionJSON(s course.Session, showLink bool) sessionJSON {
 	out := sessionJSON{
 		ID: s.ID, CourseID: s.CourseID, CourseTitle: s.CourseTitle,
 		StartsAt: s.StartsAt.UTC(), EndsAt: s.EndsAt.UTC(), Online: s.Online, Venue: s.Venue,
-		Capacity: s.Capacity, Confirmed: s.Confirmed, Waitlisted: s.Waitlisted, PlacesLeft: s.PlacesLeft(),
+		Capacity: s.Capacity, MinPlaces: s.MinPlaces, Confirmed: s.Confirmed, Waitlisted: s.Waitlisted, PlacesLeft: s.PlacesLeft(),
 		BookingClosesAt: s.BookingClosesAt.UTC(), CancelCutoffAt: s.CancelCutoffAt.UTC(),
 		Status: s.Status, CancelReason: s.CancelReason, Trainers: make([]trainerJSON, 0, len(s.Trainers)),
 	}

@@ -118,6 +118,23 @@ func (s *Service) markTx(ctx context.Context, tx *sql.Tx, bookingID int64, from,
 // MarkEveryoneAttended marks everyone not yet marked as attended, for large groups where
 // the trainer then corrects the few who did not come.
 func (s *Service) MarkEveryoneAttended(ctx context.Context, sessionID, actorID int64) (int, error) {
+	return s.markUnmarkedAttended(ctx, sessionID, actorID, "")
+}
+
+// MarkCheckedInAttended marks as attended everyone with a confirmed place who checked in
+// at the venue (internal/checkin) and is not marked yet; the trainer still decides the
+// rest. Who to mark is read inside the transaction, after the session's lock, so a mark
+// recorded meanwhile is never overwritten.
+func (s *Service) MarkCheckedInAttended(ctx context.Context, sessionID, actorID int64) (int, error) {
+	return s.markUnmarkedAttended(ctx, sessionID, actorID, checkedInOnly)
+}
+
+// checkedInOnly narrows the unmarked bookings to those checked in at the venue.
+const checkedInOnly = ` AND EXISTS (SELECT 1 FROM checkins k WHERE k.booking_id = bookings.id)`
+
+// markUnmarkedAttended marks the session's unmarked confirmed bookings, narrowed by only
+// (a constant SQL condition), as attended in one transaction.
+func (s *Service) markUnmarkedAttended(ctx context.Context, sessionID, actorID int64, only string) (int, error) {
 	marked := 0
 	err := s.DB.Write(ctx, func(tx *sql.Tx) error {
 		marked = 0
@@ -131,8 +148,8 @@ func (s *Service) MarkEveryoneAttended(ctx context.Context, sessionID, actorID i
 		if err := f.writable(s.Now()); err != nil {
 			return err
 		}
-		ids, err := queryIDs(ctx, tx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'confirmed'
-			AND attendance IS NULL ORDER BY id`, sessionID)
+		ids, err := store.QueryIDs(ctx, tx, `SELECT id FROM bookings WHERE session_id = ? AND status = 'confirmed'
+			AND attendance IS NULL`+only+` ORDER BY id`, sessionID)
 		if err != nil {
 			return err
 		}
@@ -209,23 +226,6 @@ func (s *Service) AddWalkIn(ctx context.Context, w WalkIn) (int64, error) {
 		return s.markTx(ctx, tx, bookingID, "", Attended, w.ActorID)
 	})
 	return bookingID, err
-}
-
-func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func nullID(id int64) any {

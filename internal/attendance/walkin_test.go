@@ -15,7 +15,7 @@ import (
 func (r *rig) walkInHistory(t *testing.T, bookingID int64) []string {
 	t.Helper()
 	rows, err := r.DB.R.QueryContext(ctx, `SELECT c.from_state, c.to_state, c.reason, c.actor
-		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, bookingID, bookingID)
+		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, booking.HistoryArgs(bookingID)...)
 	if err != nil {
 		t.Fatal(err)
 	}

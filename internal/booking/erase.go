@@ -65,23 +65,10 @@ func CancelFutureForErasureTx(ctx context.Context, tx *sql.Tx, userID, actorID i
 // lockSessionsOf locks, in id order (so two such writers cannot deadlock), the future
 // sessions where the person holds a live booking, before those bookings are read.
 func lockSessionsOf(ctx context.Context, tx *sql.Tx, userID int64, after string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT b.session_id FROM bookings b
+	ids, err := store.QueryIDs(ctx, tx, `SELECT DISTINCT b.session_id FROM bookings b
 		JOIN course_sessions s ON s.id = b.session_id
 		WHERE b.user_id = ? AND b.status IN ('confirmed', 'waitlisted') AND s.starts_at > ? ORDER BY b.session_id`, userID, after)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -119,11 +119,16 @@ type HistoryRow struct {
 // ReasonAttendanceMarked is how a change of attendance mark reads in a booking's history.
 const ReasonAttendanceMarked = "attendance recorded"
 
+// ReasonCheckedIn is how checking in at the venue (internal/checkin) reads in a booking's
+// history: the place stays confirmed, and the person themselves did it.
+const ReasonCheckedIn = "checked in at the venue"
+
 // HistorySQL is every change to the bookings chosen by where (over bookings b), as the
-// rows of a table c to select from: booking states from booking_history and attendance
-// marks from attendance_history, each table written by its own package. Columns:
-// booking_id, from_state, to_state, actor (0: the service), reason, at; order by
-// HistoryOrder. where's arguments are needed twice.
+// rows of a table c to select from: booking states from booking_history, attendance
+// marks from attendance_history and check-ins from checkins, each table written by its
+// own package. Columns: booking_id, from_state, to_state, actor (0: the service), reason,
+// at; order by HistoryOrder. where appears once per table: pass its arguments through
+// HistoryArgs.
 func HistorySQL(where string) string {
 	return `(SELECT h.booking_id, COALESCE(h.from_status, '') AS from_state, h.to_status AS to_state,
 		       COALESCE(h.actor_id, 0) AS actor, h.reason, h.at, 0 AS kind, h.id
@@ -131,17 +136,33 @@ func HistorySQL(where string) string {
 		UNION ALL
 		SELECT a.booking_id, COALESCE(a.from_mark, ''), a.to_mark, COALESCE(a.actor_id, 0),
 		       '` + ReasonAttendanceMarked + `', a.at, 1, a.id
-		  FROM attendance_history a JOIN bookings b ON b.id = a.booking_id WHERE ` + where + `) AS c`
+		  FROM attendance_history a JOIN bookings b ON b.id = a.booking_id WHERE ` + where + `
+		UNION ALL
+		SELECT k.booking_id, 'confirmed', 'confirmed', b.user_id, '` + ReasonCheckedIn + `', k.at, 2, k.booking_id
+		  FROM checkins k JOIN bookings b ON b.id = k.booking_id WHERE ` + where + `) AS c`
+}
+
+// historyTables is how many times HistorySQL repeats its where.
+const historyTables = 3
+
+// HistoryArgs repeats where's arguments once per table HistorySQL reads, so callers need
+// not know how many there are.
+func HistoryArgs(args ...any) []any {
+	out := make([]any, 0, historyTables*len(args))
+	for range historyTables {
+		out = append(out, args...)
+	}
+	return out
 }
 
 // HistoryOrder puts HistorySQL's rows oldest first; within one second a state comes
-// before a mark (a walk-in is added, then marked).
+// before a mark (a walk-in is added, then marked), and a mark before a check-in.
 const HistoryOrder = `c.at, c.kind, c.id`
 
 // History lists every change to a booking, oldest first.
 func (s *Service) History(ctx context.Context, bookingID int64) ([]HistoryRow, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.from_state, c.to_state, COALESCE(u.name, 'System'), c.reason, c.at
-		FROM `+HistorySQL(`b.id = ?`)+` LEFT JOIN users u ON u.id = c.actor ORDER BY `+HistoryOrder, bookingID, bookingID)
+		FROM `+HistorySQL(`b.id = ?`)+` LEFT JOIN users u ON u.id = c.actor ORDER BY `+HistoryOrder, HistoryArgs(bookingID)...)
 	if err != nil {
 		return nil, store.Classify(err)
 	}

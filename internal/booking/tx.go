@@ -149,22 +149,9 @@ func PromoteTx(ctx context.Context, tx *sql.Tx, sessionID, actorID int64, now ti
 		return nil, nil
 	}
 	// People whose accounts were disabled keep their place in the queue but are passed over.
-	rows, err := tx.QueryContext(ctx, `SELECT b.id FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
+	ids, err := store.QueryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN users u ON u.id = b.user_id AND u.active = 1
 		WHERE b.session_id = ? AND b.status = 'waitlisted' ORDER BY b.waitlisted_at, b.id LIMIT ?`, sessionID, free)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	stamp := store.FormatTime(now)

@@ -52,6 +52,9 @@ type Course struct {
 	// Charges for not attending, or cancelling late, in pence; 0: none.
 	ChargeDNAPence  int64
 	ChargeLatePence int64
+	// FollowUpDays is how long after a session ends its attendees are asked whether
+	// the training changed their practice (internal/impact); 0: never.
+	FollowUpDays int
 }
 
 // Approval states of a course.
@@ -115,6 +118,10 @@ type CourseInput struct {
 	ApprovalHoldDays   int
 	ChargeDNAPence     int64
 	ChargeLatePence    int64
+	// FollowUpDays: see Course. nil leaves it as it is when editing and gives
+	// DefaultFollowUpDays to a new course, so forms that do not ask (a partner's, the
+	// API's) neither switch the follow-up off nor change it.
+	FollowUpDays *int
 	// Approval defaults to approved; partner courses pass Pending.
 	Approval Approval
 }
@@ -165,6 +172,9 @@ func (in *CourseInput) validate() error {
 	if in.ChargeLatePence < 0 || in.ChargeLatePence > 100000_00 {
 		v.Add("charge_late_pence", "Enter a charge for late cancellation from £0 to £100,000")
 	}
+	if d := in.FollowUpDays; d != nil && (*d < 0 || *d > MaxFollowUpDays) {
+		v.Add("followup_days", "Enter the number of days after the session to ask about impact, from 1 to 365, or leave it blank for no follow-up")
+	}
 	seen := map[string]bool{}
 	var topics []string
 	for _, t := range in.Topics {
@@ -183,6 +193,30 @@ func (in *CourseInput) validate() error {
 	}
 	in.Topics = topics
 	return v.Err()
+}
+
+// DefaultFollowUpDays is about three months: long enough for the training to show in
+// practice, short enough that people remember it. MaxFollowUpDays is a year.
+const (
+	DefaultFollowUpDays = 91
+	MaxFollowUpDays     = 365
+)
+
+// keepFollowUp is what UpdateCourse passes for in.FollowUpDays: -1 keeps the stored
+// value (a plain integer, so both databases know the parameter's type).
+func keepFollowUp(d *int) int {
+	if d == nil {
+		return -1
+	}
+	return *d
+}
+
+// followUpFor is what CreateCourse stores for in.FollowUpDays.
+func followUpFor(d *int) int {
+	if d == nil {
+		return DefaultFollowUpDays
+	}
+	return *d
 }
 
 func nullInt(n int64) any {
@@ -208,11 +242,11 @@ func (s *Service) CreateCourse(ctx context.Context, in CourseInput) (int64, erro
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO courses (title, summary, description, audience, duration_minutes,
 			provider_organisation_id, validity_months, status, requires_evaluation, approval, manager_approval,
-			approval_hold_days, charge_dna_pence, charge_late_pence, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+			approval_hold_days, charge_dna_pence, charge_late_pence, impact_followup_days, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
 			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.ManagerApproval,
-			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, now, now).Scan(&id)
+			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, followUpFor(in.FollowUpDays), now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -233,10 +267,12 @@ func (s *Service) UpdateCourse(ctx context.Context, id int64, in CourseInput) er
 		res, err := tx.ExecContext(ctx, `UPDATE courses SET title=?, summary=?, description=?, audience=?,
 			duration_minutes=?, provider_organisation_id=?, validity_months=?, status=?, requires_evaluation=?,
 			approval=CASE WHEN ? = '' THEN approval ELSE ? END, manager_approval=?, approval_hold_days=?,
-			charge_dna_pence=?, charge_late_pence=?, updated_at=? WHERE id=?`,
+			charge_dna_pence=?, charge_late_pence=?, impact_followup_days=CASE WHEN ? < 0 THEN impact_followup_days ELSE ? END,
+			updated_at=? WHERE id=?`,
 			in.Title, in.Summary, in.Description, in.Audience, in.DurationMinutes, nullInt(in.ProviderID),
 			nullInt(int64(in.ValidityMonths)), in.Status, in.RequiresEvaluation, in.Approval, in.Approval, in.ManagerApproval,
-			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, store.FormatTime(s.Now()), id)
+			in.ApprovalHoldDays, in.ChargeDNAPence, in.ChargeLatePence, keepFollowUp(in.FollowUpDays), keepFollowUp(in.FollowUpDays),
+			store.FormatTime(s.Now()), id)
 		if err != nil {
 			return err
 		}
@@ -279,7 +315,7 @@ const topicSeparator = "|"
 const courseColumns = `c.id, c.title, c.summary, c.description, c.audience, c.duration_minutes,
 	COALESCE(c.provider_organisation_id, 0), COALESCE(p.name, ''), COALESCE(c.validity_months, 0), c.status,
 	c.requires_evaluation, c.approval, c.approval_note, c.manager_approval, c.approval_hold_days,
-	c.charge_dna_pence, c.charge_late_pence,
+	c.charge_dna_pence, c.charge_late_pence, c.impact_followup_days,
 	COALESCE((SELECT group_concat(topic, '|') FROM (SELECT topic FROM course_topics WHERE course_id = c.id ORDER BY topic) AS topics), '')`
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
@@ -287,7 +323,7 @@ func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var topics string
 	err := row.Scan(&c.ID, &c.Title, &c.Summary, &c.Description, &c.Audience, &c.DurationMinutes,
 		&c.ProviderID, &c.ProviderName, &c.ValidityMonths, &c.Status, &c.RequiresEvaluation, &c.Approval,
-		&c.ApprovalNote, &c.ManagerApproval, &c.ApprovalHoldDays, &c.ChargeDNAPence, &c.ChargeLatePence, &topics)
+		&c.ApprovalNote, &c.ManagerApproval, &c.ApprovalHoldDays, &c.ChargeDNAPence, &c.ChargeLatePence, &c.FollowUpDays, &topics)
 	if topics != "" {
 		c.Topics = strings.Split(topics, topicSeparator)
 	}

@@ -247,9 +247,9 @@ func (s *Service) createPartnerSessions(ctx context.Context, orgID, courseID int
 		for _, in := range ins {
 			var id int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, online, venue,
-				online_url, capacity, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
-				in.Online, in.Venue, in.OnlineURL, in.Capacity, store.FormatTime(in.BookingClosesAt),
+				online_url, capacity, min_places, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
+				in.Online, in.Venue, in.OnlineURL, in.Capacity, in.MinPlaces, store.FormatTime(in.BookingClosesAt),
 				store.FormatTime(in.CancelCutoffAt), stamp, stamp).Scan(&id)
 			if err != nil {
 				return err

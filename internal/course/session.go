@@ -24,17 +24,19 @@ type Trainer struct {
 // Session is one dated delivery of a course. Times are UTC; the London methods are for
 // display.
 type Session struct {
-	ID              int64
-	CourseID        int64
-	CourseTitle     string
-	CourseStatus    Status
-	ProviderID      int64
-	StartsAt        time.Time
-	EndsAt          time.Time
-	Online          bool
-	Venue           string
-	OnlineURL       string
-	Capacity        int
+	ID           int64
+	CourseID     int64
+	CourseTitle  string
+	CourseStatus Status
+	ProviderID   int64
+	StartsAt     time.Time
+	EndsAt       time.Time
+	Online       bool
+	Venue        string
+	OnlineURL    string
+	Capacity     int
+	// MinPlaces is the fewest confirmed places the session needs to run; 0: no minimum.
+	MinPlaces       int
 	Confirmed       int
 	Waitlisted      int
 	BookingClosesAt time.Time
@@ -48,6 +50,13 @@ type Session struct {
 
 // PlacesLeft is how many more people can be confirmed.
 func (s Session) PlacesLeft() int { return max(0, s.Capacity-s.Confirmed) }
+
+// BelowMinimum reports whether the session has a minimum and fewer confirmed places than it.
+func (s Session) BelowMinimum() bool { return s.MinPlaces > 0 && s.Confirmed < s.MinPlaces }
+
+// MoreNeeded is how many more confirmed places would reach the minimum; 0 when there is
+// none or it is reached.
+func (s Session) MoreNeeded() int { return max(0, s.MinPlaces-s.Confirmed) }
 
 // Full reports whether new bookings go on the waiting list.
 func (s Session) Full() bool { return s.PlacesLeft() == 0 }
@@ -105,7 +114,7 @@ func (s Session) BookingState(now time.Time) (open bool, reason string) {
 // from the public and cannot be booked.
 const sessionColumns = `s.id, s.course_id, c.title, CASE WHEN c.approval = 'approved' THEN c.status ELSE 'draft' END,
 	COALESCE(c.provider_organisation_id, 0),
-	s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.capacity, s.confirmed_count,
+	s.starts_at, s.ends_at, s.online, s.venue, s.online_url, s.capacity, s.min_places, s.confirmed_count,
 	(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted'),
 	s.booking_closes_at, s.cancel_cutoff_at, s.status, s.cancel_reason, s.updated_at`
 
@@ -114,7 +123,7 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var s Session
 	var starts, ends, closes, cutoff, updated store.Time
 	err := row.Scan(&s.ID, &s.CourseID, &s.CourseTitle, &s.CourseStatus, &s.ProviderID, &starts, &ends,
-		&s.Online, &s.Venue, &s.OnlineURL, &s.Capacity, &s.Confirmed, &s.Waitlisted, &closes, &cutoff,
+		&s.Online, &s.Venue, &s.OnlineURL, &s.Capacity, &s.MinPlaces, &s.Confirmed, &s.Waitlisted, &closes, &cutoff,
 		&s.Status, &s.CancelReason, &updated)
 	if err != nil {
 		return s, store.Classify(err)

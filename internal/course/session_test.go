@@ -75,6 +75,8 @@ func TestSessionValidation(t *testing.T) {
 		{"capacity 0", func(in *course.SessionInput, _ time.Time) { in.Capacity = 0 }, "capacity", "Enter the number of places, from 1 to 1000"},
 		{"capacity negative", func(in *course.SessionInput, _ time.Time) { in.Capacity = -5 }, "capacity", "Enter the number of places, from 1 to 1000"},
 		{"capacity 1001", func(in *course.SessionInput, _ time.Time) { in.Capacity = 1001 }, "capacity", "Enter the number of places, from 1 to 1000"},
+		{"minimum negative", func(in *course.SessionInput, _ time.Time) { in.MinPlaces = -1 }, "min_places", "Enter the minimum number of people as a whole number from 1, or leave it blank for no minimum"},
+		{"minimum above places", func(in *course.SessionInput, _ time.Time) { in.MinPlaces = 21 }, "min_places", "The minimum number of people cannot be more than the 20 places"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

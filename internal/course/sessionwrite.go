@@ -19,13 +19,17 @@ const DefaultCancelNotice = 48 * time.Hour
 // SessionInput is what an organiser sets for a session. Zero BookingClosesAt means "at
 // the start"; zero CancelCutoffAt means DefaultCancelNotice before the start.
 type SessionInput struct {
-	CourseID        int64
-	StartsAt        time.Time
-	EndsAt          time.Time
-	Online          bool
-	Venue           string
-	OnlineURL       string
-	Capacity        int
+	CourseID  int64
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Online    bool
+	Venue     string
+	OnlineURL string
+	Capacity  int
+	// MinPlaces is the fewest confirmed places the session needs to run, from 1 to
+	// Capacity; 0 means no minimum. Below it near the start, the provider and the admins
+	// are told once (internal/minimum).
+	MinPlaces       int
 	BookingClosesAt time.Time
 	CancelCutoffAt  time.Time
 	TrainerIDs      []int64
@@ -135,6 +139,12 @@ func (in *SessionInput) checkPlace(v problem.Validation) {
 	if in.Capacity < 1 || in.Capacity > MaxCapacity {
 		v.Add("capacity", "Enter the number of places, from 1 to 1000")
 	}
+	switch {
+	case in.MinPlaces < 0:
+		v.Add("min_places", "Enter the minimum number of people as a whole number from 1, or leave it blank for no minimum")
+	case in.MinPlaces > in.Capacity && in.Capacity >= 1:
+		v.Add("min_places", "The minimum number of people cannot be more than the "+itoa(in.Capacity)+" places")
+	}
 }
 
 // validJoiningLink accepts an absolute https address with a host and nothing that could
@@ -179,9 +189,9 @@ func (s *Service) CreateSession(ctx context.Context, in SessionInput) (int64, er
 		}
 		stamp := store.FormatTime(now)
 		err := tx.QueryRowContext(ctx, `INSERT INTO course_sessions (course_id, starts_at, ends_at, online, venue,
-			online_url, capacity, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
-			in.Online, in.Venue, in.OnlineURL, in.Capacity, store.FormatTime(in.BookingClosesAt),
+			online_url, capacity, min_places, booking_closes_at, cancel_cutoff_at, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, in.CourseID, store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt),
+			in.Online, in.Venue, in.OnlineURL, in.Capacity, in.MinPlaces, store.FormatTime(in.BookingClosesAt),
 			store.FormatTime(in.CancelCutoffAt), stamp, stamp).Scan(&id)
 		if err != nil {
 			return err
@@ -224,8 +234,8 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE course_sessions SET starts_at=?, ends_at=?, online=?, venue=?, online_url=?,
-			capacity=?, booking_closes_at=?, cancel_cutoff_at=?, updated_at=? WHERE id=?`,
-			store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt), in.Online, in.Venue, in.OnlineURL, in.Capacity,
+			capacity=?, min_places=?, booking_closes_at=?, cancel_cutoff_at=?, updated_at=? WHERE id=?`,
+			store.FormatTime(in.StartsAt), store.FormatTime(in.EndsAt), in.Online, in.Venue, in.OnlineURL, in.Capacity, in.MinPlaces,
 			store.FormatTime(in.BookingClosesAt), store.FormatTime(in.CancelCutoffAt), store.FormatTime(now), id)
 		if err != nil {
 			return err

@@ -202,6 +202,9 @@ func (s *seeder) sessions(ctx context.Context) error {
 		}
 		if c.provider == orgCharity {
 			in.TrainerIDs = []int64{s.charityTrainer}
+			// The charity runs a date only with a third of the room, so the demo shows
+			// minimum numbers (and, near the start, the email about a date short of them).
+			in.MinPlaces = max(1, p.capacity/3)
 		}
 		if p.venue == online {
 			count[p.course]++

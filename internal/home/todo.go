@@ -14,7 +14,9 @@ import (
 // counts as overdue.
 const RegisterGrace = 24 * time.Hour
 
-// UnderSubscribedWithin is how far ahead an under-subscribed session is worth a nudge.
+// UnderSubscribedWithin is how far ahead an under-subscribed session is worth a nudge. It
+// is the coming week whatever --minimum-notice says: the list is a glance at what is
+// close, while the notice decides when the one email about a session goes.
 const UnderSubscribedWithin = 7 * 24 * time.Hour
 
 // overdueWhere picks the sessions (s) whose register is overdue; its one argument is the
@@ -25,9 +27,13 @@ const overdueWhere = `s.status = 'scheduled' AND s.ends_at < ?
 func overdueArgs(now time.Time) []any { return []any{store.FormatTime(now.Add(-RegisterGrace))} }
 
 // thinWhere picks the sessions (s) starting after now and within UnderSubscribedWithin
-// with fewer than half their places taken; its arguments are thinArgs.
+// that are short of numbers: below their minimum (min_places) when they have one, which
+// is the organiser's own word on what the session needs; without one, fewer than half
+// their places taken, the old rule of thumb, so sessions nobody gave a minimum are still
+// noticed. Its arguments are thinArgs.
 const thinWhere = `s.status = 'scheduled' AND s.starts_at > ? AND s.starts_at <= ?
-	AND s.confirmed_count * 2 < s.capacity`
+	AND ((s.min_places > 0 AND s.confirmed_count < s.min_places)
+	  OR (s.min_places = 0 AND s.confirmed_count * 2 < s.capacity))`
 
 func thinArgs(now time.Time) []any {
 	return []any{store.FormatTime(now), store.FormatTime(now.Add(UnderSubscribedWithin))}
@@ -48,8 +54,9 @@ type Todo struct {
 	FailedEmails int
 	// ApprovalsWaiting: booking requests waiting for a decision, other than the admin's own.
 	ApprovalsWaiting int
-	// UnderSubscribed: scheduled sessions starting within UnderSubscribedWithin with
-	// fewer than half their places taken (UnderSubscribedSessions lists them).
+	// UnderSubscribed: scheduled sessions starting within UnderSubscribedWithin below
+	// their minimum, or without one under half full (thinWhere; UnderSubscribedSessions
+	// lists them).
 	UnderSubscribed int
 }
 
@@ -119,12 +126,13 @@ type ThinSession struct {
 	StartsAt    time.Time
 	Confirmed   int
 	Capacity    int
+	MinPlaces   int // 0: no minimum, so it counts for being under half full
 }
 
-// UnderSubscribedSessions lists the sessions the to-do list counts as under half full,
+// UnderSubscribedSessions lists the sessions the to-do list counts as short of numbers,
 // the soonest first.
 func UnderSubscribedSessions(ctx context.Context, db *store.DB, now time.Time) ([]ThinSession, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT s.id, c.title, s.starts_at, s.confirmed_count, s.capacity
+	rows, err := db.R.QueryContext(ctx, `SELECT s.id, c.title, s.starts_at, s.confirmed_count, s.capacity, s.min_places
 		FROM course_sessions s JOIN courses c ON c.id = s.course_id
 		WHERE `+thinWhere+` ORDER BY s.starts_at, s.id`, thinArgs(now)...)
 	if err != nil {
@@ -135,7 +143,7 @@ func UnderSubscribedSessions(ctx context.Context, db *store.DB, now time.Time) (
 	for rows.Next() {
 		var s ThinSession
 		var starts store.Time
-		if err := rows.Scan(&s.SessionID, &s.CourseTitle, &starts, &s.Confirmed, &s.Capacity); err != nil {
+		if err := rows.Scan(&s.SessionID, &s.CourseTitle, &starts, &s.Confirmed, &s.Capacity, &s.MinPlaces); err != nil {
 			return nil, err
 		}
 		s.StartsAt = starts.T

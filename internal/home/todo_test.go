@@ -70,6 +70,18 @@ func TestAdminTodo(t *testing.T) {
 	thinner := session(now.Add(6*24*time.Hour), 1, 0, "scheduled")
 	session(now.Add(2*24*time.Hour), 10, 0, "cancelled")
 	session(now.Add(8*24*time.Hour), 10, 0, "scheduled")
+	// With a minimum, the minimum decides instead of half the places: 6 of 10 short of 7
+	// (counts, though over half full), 7 of 10 at 7 (does not), 2 of 10 at a minimum of 2
+	// (does not, though under half full), 1 of 10 short of 2 but cancelled (does not).
+	withMin := func(start time.Time, confirmed, min int, status string) int64 {
+		id := session(start, 10, confirmed, status)
+		exec(`UPDATE course_sessions SET min_places = ? WHERE id = ?`, min, id)
+		return id
+	}
+	short := withMin(now.Add(4*24*time.Hour), 6, 7, "scheduled")
+	withMin(now.Add(4*24*time.Hour), 7, 7, "scheduled")
+	withMin(now.Add(5*24*time.Hour), 2, 2, "scheduled")
+	withMin(now.Add(5*24*time.Hour), 1, 2, "cancelled")
 
 	exec(`UPDATE courses SET approval = 'pending' WHERE id = ?`, pending)
 	exec(`UPDATE courses SET approval = 'rejected' WHERE id = ?`, rejected)
@@ -92,12 +104,12 @@ func TestAdminTodo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := home.Todo{RegistersOverdue: 2, CoursesToApprove: 1, FailedEmails: 2, ApprovalsWaiting: 1, UnderSubscribed: 2}
+	want := home.Todo{RegistersOverdue: 2, CoursesToApprove: 1, FailedEmails: 2, ApprovalsWaiting: 1, UnderSubscribed: 3}
 	if got != want {
 		t.Fatalf("AdminTodo = %+v, want %+v", got, want)
 	}
-	if got.Total() != 8 {
-		t.Errorf("Total = %d, want 8", got.Total())
+	if got.Total() != 9 {
+		t.Errorf("Total = %d, want 9", got.Total())
 	}
 	// The lists the to-do links lead to hold exactly what was counted, in their order.
 	regs, err := home.OverdueRegisters(ctx, env.DB, now)
@@ -114,8 +126,9 @@ func TestAdminTodo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(thins) != 2 || thins[0].SessionID != thin || thins[1].SessionID != thinner || thins[0].Confirmed != 4 || thins[0].Capacity != 10 {
-		t.Fatalf("UnderSubscribedSessions = %+v, want sessions %d and %d", thins, thin, thinner)
+	if len(thins) != 3 || thins[0].SessionID != thin || thins[1].SessionID != short || thins[2].SessionID != thinner ||
+		thins[0].Confirmed != 4 || thins[0].Capacity != 10 || thins[0].MinPlaces != 0 || thins[1].MinPlaces != 7 {
+		t.Fatalf("UnderSubscribedSessions = %+v, want sessions %d, %d and %d", thins, thin, short, thinner)
 	}
 
 	// Thirteen hours on, the session that ended 12 hours ago is overdue too.

@@ -76,7 +76,7 @@ type kindInfo struct {
 }
 
 // kinds is every message the renderer knows; each group lives beside its own code.
-var kinds = mergeKinds(coreKinds, digestKinds, approvalKinds, staffKinds, signupKinds)
+var kinds = mergeKinds(coreKinds, digestKinds, approvalKinds, staffKinds, signupKinds, minimumKinds, impactKinds)
 
 func mergeKinds(groups ...map[outbox.Kind]kindInfo) map[outbox.Kind]kindInfo {
 	all := map[outbox.Kind]kindInfo{}

@@ -282,21 +282,8 @@ func (s *Service) Merge(ctx context.Context, actorID, keepID, dupID int64) (Reco
 		// withdrawn; where both accounts still wait on one session, the duplicate's goes,
 		// unless only it holds a place meanwhile.
 		withdraw := func(query string, args ...any) error {
-			rows, err := tx.QueryContext(ctx, query, args...)
+			ids, err := store.QueryIDs(ctx, tx, query, args...)
 			if err != nil {
-				return err
-			}
-			var ids []int64
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return err
 			}
 			for _, id := range ids {

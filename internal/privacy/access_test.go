@@ -26,7 +26,7 @@ func TestSubjectAccessDownloadHoldsEverythingAndNoSecret(t *testing.T) {
 	mustContain(t, "Content-Disposition", r.Header.Get("Content-Disposition"), "attachment", ".zip")
 	files := unzip(t, r.Body)
 	for _, name := range []string{"README.txt", "person.json", "bookings.json", "bookings.csv", "attendance.csv",
-		"evaluations.json", "certificates.json", "certificates/certificate-" + f.Code + ".pdf", "emails.json",
+		"evaluations.json", "impact-answers.json", "certificates.json", "certificates/certificate-" + f.Code + ".pdf", "emails.json",
 		"api-tokens.json", "join-requests.json", "account-merges.json"} {
 		if _, ok := files[name]; !ok {
 			t.Errorf("the download has no %s", name)
@@ -66,6 +66,8 @@ func TestSubjectAccessDownloadHoldsEverythingAndNoSecret(t *testing.T) {
 	mustContain(t, "bookings.csv", string(files["bookings.csv"]), "Safeguarding level 2", "confirmed")
 	mustContain(t, "attendance.csv", string(files["attendance.csv"]), "attended")
 	mustContain(t, "evaluations.json", string(files["evaluations.json"]), "Seán found the case studies useful")
+	mustContain(t, "impact-answers.json", string(files["impact-answers.json"]), "Seán now checks the sibling records",
+		"A strategy meeting in Keynsham", `"confidence_before": 2`, `"confidence_now": 4`, `"examples_may_be_quoted": true`)
 	mustContain(t, "certificates.json", string(files["certificates.json"]), f.Code, `"state": "valid"`)
 	mustContain(t, "emails.json", string(files["emails.json"]), `"kind": "booking_confirmed"`)
 	mustContain(t, "api-tokens.json", string(files["api-tokens.json"]), `"created_at"`)

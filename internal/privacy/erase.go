@@ -151,6 +151,9 @@ func eraseTx(ctx context.Context, tx *sql.Tx, r EraseRequest, received string, n
 		`DELETE FROM api_tokens WHERE user_id = ?`,
 		`UPDATE evaluations SET do_differently = '', comments = ''
 			WHERE booking_id IN (SELECT id FROM bookings WHERE user_id = ?)`,
+		// The impact answers' words go; the confidence figures stay, as the ratings do.
+		`UPDATE impact_answers SET change_made = '', examples = '', share_examples = 0
+			WHERE booking_id IN (SELECT id FROM bookings WHERE user_id = ?)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, r.UserID); err != nil {
 			return out, err

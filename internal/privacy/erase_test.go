@@ -25,6 +25,9 @@ func TestErasureAnonymisesAndKeepsTheFigures(t *testing.T) {
 
 	reportBefore := f.get(t, admin, "/admin/reports/attendance.csv")
 	chargesBefore := f.get(t, admin, "/admin/reports/charges.csv")
+	impactBefore := f.get(t, admin, "/admin/reports/impact.csv")
+	mustContain(t, "impact before", impactBefore.Body, "Safeguarding level 2,1,1,100.0,2.0,4.0,2.0")
+	mustContain(t, "impact examples before", f.get(t, admin, "/admin/reports/impact.csv?by=examples").Body, "sibling records")
 	if reportBefore.Status != http.StatusOK || !strings.Contains(reportBefore.Body, "Bath Police") {
 		t.Fatalf("report before: %d %.300s", reportBefore.Status, reportBefore.Body)
 	}
@@ -50,7 +53,7 @@ func TestErasureAnonymisesAndKeepsTheFigures(t *testing.T) {
 	// Nothing that names them is left anywhere in the database (a sign-in attempt
 	// typing their old address, below, would make a new request-limit row).
 	if found := testkit.PlainTextSecrets(t, f.DB, f.Sean.Email, "Seán", "Briain", "Detective Constable",
-		"Seán found the case studies", "Ask my sergeant"); len(found) > 0 {
+		"Seán found the case studies", "Ask my sergeant", "sibling records", "Keynsham"); len(found) > 0 {
 		t.Fatalf("still held after erasure: %v", found)
 	}
 
@@ -84,6 +87,9 @@ func TestErasureAnonymisesAndKeepsTheFigures(t *testing.T) {
 	// Reports and charges are the same to the byte.
 	if after := f.get(t, admin, "/admin/reports/attendance.csv"); after.Body != reportBefore.Body {
 		t.Errorf("attendance report changed:\n%s\n---\n%s", reportBefore.Body, after.Body)
+	}
+	if after := f.get(t, admin, "/admin/reports/impact.csv"); after.Body != impactBefore.Body {
+		t.Errorf("impact figures changed:\n%s\n---\n%s", impactBefore.Body, after.Body)
 	}
 	if after := f.get(t, admin, "/admin/reports/charges.csv"); after.Body != chargesBefore.Body {
 		t.Errorf("charges changed:\n%s\n---\n%s", chargesBefore.Body, after.Body)

@@ -18,6 +18,7 @@ type Export struct {
 	Person       Person            `json:"person"`
 	Bookings     []BookingRecord   `json:"bookings"`
 	Evaluations  []Evaluation      `json:"evaluations"`
+	Impact       []ImpactAnswer    `json:"impact_answers"`
 	Certificates []CertificateItem `json:"certificates"`
 	Emails       []Email           `json:"emails"`
 	APITokens    []APIToken        `json:"api_tokens"`
@@ -115,6 +116,19 @@ type Evaluation struct {
 	SubmittedAt   time.Time `json:"submitted_at"`
 }
 
+// ImpactAnswer is an answer to a "did it change practice?" follow-up (internal/impact).
+type ImpactAnswer struct {
+	BookingID        int64     `json:"booking_id"`
+	Course           string    `json:"course"`
+	SessionStart     time.Time `json:"session_starts_at"`
+	ConfidenceBefore int       `json:"confidence_before"`
+	ConfidenceAfter  int       `json:"confidence_now"`
+	ChangeMade       string    `json:"change_made"`
+	Examples         string    `json:"examples"`
+	ShareExamples    bool      `json:"examples_may_be_quoted"`
+	SubmittedAt      time.Time `json:"submitted_at"`
+}
+
 // CertificateItem is one certificate; File names its PDF in the download.
 type CertificateItem struct {
 	Code        string     `json:"code"`
@@ -174,7 +188,7 @@ var ErrNoSuchPerson = store.ErrNotFound
 func (s *Service) Collect(ctx context.Context, userID int64) (*Export, error) {
 	x := &Export{GeneratedAt: s.Now().UTC()}
 	steps := []func(context.Context, *sql.DB, int64) error{
-		x.readPerson, x.readBookings, x.readEvaluations, x.readEmails, x.readTokens, x.readJoinRequests, x.readMerges,
+		x.readPerson, x.readBookings, x.readEvaluations, x.readImpact, x.readEmails, x.readTokens, x.readJoinRequests, x.readMerges,
 	}
 	for _, step := range steps {
 		if err := step(ctx, s.DB.R, userID); err != nil {
@@ -313,7 +327,7 @@ func (x *Export) readBookings(ctx context.Context, db *sql.DB, id int64) error {
 		return err
 	}
 	rows, err = db.QueryContext(ctx, `SELECT c.booking_id, c.from_state, c.to_state, c.reason, c.actor, c.at
-		FROM `+booking.HistorySQL(`b.user_id = ?`)+` ORDER BY c.booking_id, `+booking.HistoryOrder, id, id)
+		FROM `+booking.HistorySQL(`b.user_id = ?`)+` ORDER BY c.booking_id, `+booking.HistoryOrder, booking.HistoryArgs(id)...)
 	if err != nil {
 		return err
 	}
@@ -360,6 +374,29 @@ func (x *Export) readEvaluations(ctx context.Context, db *sql.DB, id int64) erro
 		}
 		e.SessionStart, e.SubmittedAt = starts.T, submitted.T
 		x.Evaluations = append(x.Evaluations, e)
+	}
+	return rows.Err()
+}
+
+func (x *Export) readImpact(ctx context.Context, db *sql.DB, id int64) error {
+	rows, err := db.QueryContext(ctx, `SELECT a.booking_id, c.title, s.starts_at, a.confidence_before, a.confidence_after,
+		a.change_made, a.examples, a.share_examples, a.submitted_at FROM impact_answers a JOIN bookings b ON b.id = a.booking_id
+		JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
+		WHERE b.user_id = ? ORDER BY a.submitted_at, a.booking_id`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	x.Impact = []ImpactAnswer{}
+	for rows.Next() {
+		var a ImpactAnswer
+		var starts, submitted store.Time
+		if err := rows.Scan(&a.BookingID, &a.Course, &starts, &a.ConfidenceBefore, &a.ConfidenceAfter, &a.ChangeMade,
+			&a.Examples, &a.ShareExamples, &submitted); err != nil {
+			return err
+		}
+		a.SessionStart, a.SubmittedAt = starts.T, submitted.T
+		x.Impact = append(x.Impact, a)
 	}
 	return rows.Err()
 }

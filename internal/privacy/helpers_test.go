@@ -15,7 +15,9 @@ import (
 	"github.com/traininghub/traininghub/internal/account"
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/server/servertest"
+	"github.com/traininghub/traininghub/internal/store"
 	"github.com/traininghub/traininghub/internal/testkit"
 )
 
@@ -66,6 +68,12 @@ func newFixture(t *testing.T) *fixture {
 	}
 	if _, err := s.Attendance.SubmitEvaluation(ctx, past, f.Sean.ID, attendance.EvaluationInput{Rating: 4, Usefulness: 5,
 		DoDifferently: "Ask my sergeant about referrals", Comments: "Seán found the case studies useful"}); err != nil {
+		t.Fatal(err)
+	}
+	// The follow-up weeks later, answered (the job's row is written here directly).
+	testkit.Exec(t, s.DB, `INSERT INTO impact_followups (booking_id, asked_at) VALUES (?, ?)`, past, store.FormatTime(s.Clock.Now()))
+	if err := impact.New(s.DB, s.Clock.Now).Submit(ctx, past, f.Sean.ID, impact.Input{Before: 2, After: 4,
+		Change: "Seán now checks the sibling records", Examples: "A strategy meeting in Keynsham", Share: true}); err != nil {
 		t.Fatal(err)
 	}
 	certs, err := s.Attendance.ForUser(ctx, f.Sean.ID)

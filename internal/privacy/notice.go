@@ -31,6 +31,7 @@ The safeguarding children partnership that runs this training programme is the c
 - your bookings, waiting-list places and cancellations, with their history
 - whether you attended each session, as recorded by the trainer
 - the course evaluations you write
+- your answers when we ask, some weeks after a course, whether it changed your practice
 - your certificates of attendance
 - the emails the service sends you
 - when you last signed in, and the settings you choose (such as two-factor sign-in)

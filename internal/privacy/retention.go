@@ -82,7 +82,7 @@ func SignInsRecordedSince(ctx context.Context, db *store.DB) (string, error) {
 
 // inactive lists accounts with no activity since cutoff and nothing booked after now.
 func (s *Service) inactive(ctx context.Context, cutoff, now string) ([]int64, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT u.id FROM users u
+	return store.QueryIDs(ctx, s.DB.R, `SELECT u.id FROM users u
 		WHERE u.created_at < ?1 AND COALESCE(u.last_sign_in_at, '') < ?1
 		  AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.user_id = u.id)
 		  AND NOT EXISTS (SELECT 1 FROM bookings b JOIN course_sessions cs ON cs.id = b.session_id
@@ -94,19 +94,6 @@ func (s *Service) inactive(ctx context.Context, cutoff, now string) ([]int64, er
 		  AND NOT EXISTS (SELECT 1 FROM session_trainers st JOIN course_sessions cs ON cs.id = st.session_id
 		      WHERE st.user_id = u.id AND cs.starts_at >= ?1)
 		ORDER BY u.id LIMIT ?3`, cutoff, now, sweepBatch)
-	if err != nil {
-		return nil, store.Classify(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, store.Classify(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, store.Classify(rows.Err())
 }
 
 // SweepEmail deletes the content of outbox messages older than the email retention

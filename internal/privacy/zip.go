@@ -33,6 +33,8 @@ bookings.json        Every booking you made or that was made for you, with its
 bookings.csv         The same bookings, one row each, for a spreadsheet.
 attendance.csv       What the register says for each session you were booked on.
 evaluations.json     The course evaluations you wrote.
+impact-answers.json  Your answers to "did the training change your practice?",
+                     asked some weeks after a course.
 certificates.json    Your certificates: code, course, dates and whether each is
                      valid, expired or withdrawn.
 certificates/        Each certificate that has not been withdrawn, as a PDF.
@@ -73,7 +75,7 @@ func (s *Service) ZIP(x *Export, verifyBase string) ([]byte, error) {
 		name string
 		v    any
 	}{
-		{"person.json", x.Person}, {"bookings.json", x.Bookings}, {"evaluations.json", x.Evaluations},
+		{"person.json", x.Person}, {"bookings.json", x.Bookings}, {"evaluations.json", x.Evaluations}, {"impact-answers.json", x.Impact},
 		{"certificates.json", x.Certificates}, {"emails.json", x.Emails}, {"api-tokens.json", x.APITokens},
 		{"join-requests.json", x.JoinRequests}, {"account-merges.json", x.Merges},
 	}

@@ -87,3 +87,38 @@ func blankDash(s string) string {
 	}
 	return s
 }
+
+var impactHeader = []string{"Follow-ups sent", "Responses", "Response rate (%)", "Average confidence before (1-5)",
+	"Average confidence now (1-5)", "Change in confidence"}
+
+func impactCells(f ImpactFigures) []string {
+	return []string{itoa(f.Sent), itoa(f.Responses), f.ResponseRate().Plain(), f.BeforeText(), f.AfterText(), f.ChangePlain()}
+}
+
+// ImpactCourseRows is the impact follow-up figures per course, then the total.
+func ImpactCourseRows(r *Impact) [][]string {
+	rows := [][]string{append([]string{"Course"}, impactHeader...)}
+	for _, c := range r.Courses {
+		rows = append(rows, append([]string{c.Title}, impactCells(c.ImpactFigures)...))
+	}
+	return append(rows, append([]string{"All courses"}, impactCells(r.Totals)...))
+}
+
+// ImpactOrgRows is the impact follow-up figures per organisation (agency), then the
+// total.
+func ImpactOrgRows(r *Impact) [][]string {
+	rows := [][]string{append([]string{"Organisation", "Organisation type"}, impactHeader...)}
+	for _, o := range r.Orgs {
+		rows = append(rows, append([]string{o.Name, o.Type.Label()}, impactCells(o.ImpactFigures)...))
+	}
+	return append(rows, append([]string{"All organisations", ""}, impactCells(r.Totals)...))
+}
+
+// ImpactExampleRows is the anonymised answers: the course and the words only.
+func ImpactExampleRows(r *Impact) [][]string {
+	rows := [][]string{{"Course", "Change made to practice", "Example"}}
+	for _, e := range r.Examples {
+		rows = append(rows, []string{e.Course, e.Change, e.Example})
+	}
+	return rows
+}

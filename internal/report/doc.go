@@ -54,6 +54,16 @@
 // sessions in the period; the average rating and usefulness (1 to 5) in tenths, rounded
 // half up.
 //
+// Impact ("did it change practice?", internal/impact): for sessions in the period, the
+// follow-ups sent some weeks later to people marked attended, the responses, the response
+// rate (responses / follow-ups sent, in tenths of a percent), and the average confidence
+// before the training and now (1 to 5, in tenths, rounded half up). The change is the
+// rounded "now" minus the rounded "before", so the three figures shown add up. By course
+// and by organisation (the person's organisation now). The examples are the answers'
+// words with the course only: never the person's name, email or organisation, and with
+// email addresses, phone numbers and the writer's own name and organisation taken out of
+// the words (Anonymise). An example is quoted only when its writer agreed.
+//
 // Non-attendance charges: for each did-not-attend, the course's charge for not attending;
 // for each late cancellation, its charge for late cancellation. Charges are the course's
 // current amounts in pence; a course charging nothing produces no item.

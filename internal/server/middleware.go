@@ -9,12 +9,22 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/httpx"
 )
 
 // maxBodyBytes caps every request body: no form here needs more, and Go would otherwise
 // parse up to 10 MB of a form post. (The API applies its own, smaller cap.)
 const maxBodyBytes = 256 << 10
+
+// bodyLimit is maxBodyBytes for every request but the upload of a meeting's attendance
+// report, which may be a few megabytes.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/register/report") {
+		return attendance.MaxReportBytes + 64<<10
+	}
+	return maxBodyBytes
+}
 
 // pagePolicy is every page's content security policy: nothing from other sites, no inline
 // script or style, and no framing by any site, so nobody can overlay our buttons.
@@ -57,7 +67,7 @@ func withSecurityHeaders(next http.Handler, https bool) http.Handler {
 		}
 
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -54,7 +54,8 @@ func (h *Handler) adminCourse(c *gin.Context) {
 
 var courseFields = []string{"title", "summary", "description", "audience", "duration_minutes",
 	"provider_id", "validity_months", "status", "topics", "requires_evaluation", "charge_dna", "charge_late",
-	"manager_approval", "approval_hold_days"} // manager approval: approval_course_form.go
+	"manager_approval", "approval_hold_days", // manager approval: approval_course_form.go
+	"followup_days"} // impact follow-up: admin_course_followup.go
 
 type courseFormData struct {
 	ID            int64  // 0 for a new course
@@ -74,7 +75,8 @@ func (h *Handler) coursePage(c *gin.Context, crs course.Course) (Page, bool) {
 	if id != 0 {
 		title = "Change course details"
 	}
-	return Page{Title: title, Form: map[string]string{"status": string(course.Draft)},
+	return Page{Title: title, Form: map[string]string{"status": string(course.Draft),
+		"followup_days": followUpFormValue(course.DefaultFollowUpDays)},
 		Data: courseFormData{ID: id, Stored: crs.Title, Organisations: orgs, Statuses: []course.Status{course.Draft, course.Published, course.Archived}}}, true
 }
 
@@ -118,6 +120,7 @@ func courseInput(form map[string]string) (course.CourseInput, error) {
 	in.Topics = strings.Split(form["topics"], ",")
 	readCharges(form, &in, v)
 	readApprovalFields(form, &in, v) // manager approval: approval_course_form.go
+	readFollowUpField(form, &in, v)
 	if err := v.Err(); err != nil {
 		return in, problem.Merge(err, in.Check())
 	}
@@ -169,7 +172,7 @@ func (h *Handler) adminCourseEdit(c *gin.Context) {
 	p.Form = map[string]string{
 		"title": crs.Title, "summary": crs.Summary, "description": crs.Description, "audience": crs.Audience,
 		"duration_minutes": strconv.Itoa(crs.DurationMinutes), "status": string(crs.Status),
-		"topics": strings.Join(crs.Topics, ", "),
+		"topics": strings.Join(crs.Topics, ", "), "followup_days": followUpFormValue(crs.FollowUpDays),
 	}
 	if crs.ProviderID != 0 {
 		p.Form["provider_id"] = strconv.FormatInt(crs.ProviderID, 10)

@@ -74,6 +74,9 @@ var kindLabels = map[outbox.Kind]string{
 	"substitution_in":               "Place received from a colleague",
 	"staff_nominated":               "Nominated by manager",
 	"training_due":                  "Training reminder from manager",
+	"session_below_minimum":         "Session below minimum numbers",
+	"impact_followup":               "Impact follow-up",
+	"impact_reminder":               "Impact follow-up reminder",
 }
 
 func kindLabel(k outbox.Kind) string {

@@ -17,7 +17,7 @@ import (
 	"github.com/traininghub/traininghub/internal/problem"
 )
 
-var sessionFields = []string{"date", "start_time", "end_time", "capacity", "delivery", "venue",
+var sessionFields = []string{"date", "start_time", "end_time", "capacity", "min_places", "delivery", "venue",
 	"online_url", "booking_closes_at", "cancel_cutoff_at"}
 
 // sessionFieldNames maps the course package's field names to this form's inputs.
@@ -88,6 +88,7 @@ func sessionInput(c *gin.Context, form map[string]string) (course.SessionInput, 
 	} else {
 		v.Add("capacity", "Enter the number of places as a whole number, like 20")
 	}
+	in.MinPlaces = readMinPlaces(form, v)
 	switch form["delivery"] {
 	case "in_person":
 		in.Venue = form["venue"]
@@ -221,7 +222,8 @@ func (h *Handler) adminSessionEdit(c *gin.Context) {
 	start, end := s.StartsLondon(), s.EndsLondon()
 	p.Form = map[string]string{
 		"date": start.Format("2006-01-02"), "start_time": start.Format("15:04"), "end_time": end.Format("15:04"),
-		"capacity": strconv.Itoa(s.Capacity), "delivery": "in_person", "venue": s.Venue, "online_url": s.OnlineURL,
+		"capacity": strconv.Itoa(s.Capacity), "min_places": minPlacesValue(s), "delivery": "in_person", "venue": s.Venue,
+		"online_url": s.OnlineURL,
 	}
 	if s.Online {
 		p.Form["delivery"] = "online"

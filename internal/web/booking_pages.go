@@ -165,6 +165,7 @@ type trainingRow struct {
 	ShowJoinLink bool
 	CanCancel    bool
 	InProgress   bool
+	ImpactOpen   bool // its "did it change practice?" follow-up takes an answer (impact_pages.go)
 }
 
 type myTrainingData struct {
@@ -188,11 +189,20 @@ func (h *Handler) myTraining(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	open, err := h.Impact.OpenForUser(c.Request.Context(), httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	impactOpen := map[int64]bool{}
+	for _, f := range open {
+		impactOpen[f.BookingID] = true
+	}
 	for _, e := range entries {
 		if e.Held {
 			continue
 		}
-		row := trainingRow{Entry: e}
+		row := trainingRow{Entry: e, ImpactOpen: impactOpen[e.ID]}
 		ended := !now.Before(e.EndsAt)
 		started := !now.Before(e.StartsAt)
 		switch {

@@ -17,7 +17,7 @@ import (
 type homeAdmin struct {
 	Todo  home.Todo
 	Items []todoItem
-	// Thin lists the sessions the to-do list counts as under half full.
+	// Thin lists the sessions the to-do list counts as short of numbers.
 	Thin []home.ThinSession
 }
 
@@ -40,7 +40,7 @@ func adminTodoItems(t home.Todo) []todoItem {
 		{t.CoursesToApprove, "partner courses to approve", "", "/admin/courses/pending"},
 		{t.FailedEmails, "failed emails", "Messages we gave up sending.", "/admin/emails?status=failed"},
 		{t.ApprovalsWaiting, "booking requests waiting for a manager", "", "/manager/approvals"},
-		{t.UnderSubscribed, "sessions under half full", "Starting within 7 days with fewer than half the places taken.", "/#thin-sessions"},
+		{t.UnderSubscribed, "sessions short of numbers", "Starting within 7 days below their minimum number of people or, with no minimum, under half full.", "/#thin-sessions"},
 	}
 }
 

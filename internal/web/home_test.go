@@ -399,7 +399,7 @@ func TestAdminTodoOnHome(t *testing.T) {
 	for _, page := range []string{"/", "/admin"} {
 		body := f.get(t, admin, page).Body
 		mustContain(t, body, `<a href="/admin/emails?status=failed"><span class="todo-list__n">1</span> failed emails</a>`,
-			`<a href="/#thin-sessions"><span class="todo-list__n">2</span> sessions under half full</a>`,
+			`<a href="/#thin-sessions"><span class="todo-list__n">2</span> sessions short of numbers</a>`,
 			`<span class="todo-list__n">0</span> registers overdue`)
 	}
 	mustContain(t, f.get(t, admin, "/").Body, `href="/admin/sessions/`+id(thin)+`"`)

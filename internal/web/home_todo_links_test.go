@@ -64,6 +64,16 @@ func TestAdminTodoLinksListWhatTheyCount(t *testing.T) {
 		f.SessionID, f.Admin.ID, ts(now))
 	thin := f.Session(t, f.CourseID, 2*24*time.Hour, 10) // the fixture's session a week ahead is thin too
 	later := f.Session(t, f.CourseID, 8*24*time.Hour, 10)
+	// With a minimum the minimum decides: 6 of 10 is short of a minimum of 7 (listed); 2 of
+	// 10 meets a minimum of 2 (not listed, though under half full).
+	minimum := func(confirmed, min int) int64 {
+		start := now.Add(4 * 24 * time.Hour)
+		return exec(`INSERT INTO course_sessions (course_id, starts_at, ends_at, venue, capacity, min_places, booking_closes_at,
+			cancel_cutoff_at, status, confirmed_count, created_at, updated_at) VALUES (?, ?, ?, 'Hall', 10, ?, ?, ?, 'scheduled', ?, ?, ?) RETURNING id`,
+			f.CourseID, ts(start), ts(start.Add(3*time.Hour)), min, ts(start), ts(start), confirmed, ts(now), ts(now))
+	}
+	short := minimum(6, 7)
+	met := minimum(2, 2)
 
 	admin := f.signedIn(t, "ada@example.org")
 	// listed is what each linked page must show for every counted item, and must not show.
@@ -80,8 +90,8 @@ func TestAdminTodoLinksListWhatTheyCount(t *testing.T) {
 		"failed emails":              {2, failed, []string{"sent@example.org"}},
 		"booking requests waiting for a manager": {1, []string{`href="/manager/approvals/` + id(request) + `?decision=decline"`},
 			[]string{`href="/manager/approvals/` + id(own) + `?decision=decline"`}},
-		"sessions under half full": {2, []string{`href="/admin/sessions/` + id(thin) + `"`, `href="/admin/sessions/` + id(f.SessionID) + `"`},
-			[]string{`href="/admin/sessions/` + id(later) + `"`}},
+		"sessions short of numbers": {3, []string{`href="/admin/sessions/` + id(thin) + `"`, `href="/admin/sessions/` + id(f.SessionID) + `"`,
+			`href="/admin/sessions/` + id(short) + `"`}, []string{`href="/admin/sessions/` + id(later) + `"`, `href="/admin/sessions/` + id(met) + `"`}},
 	}
 	for _, page := range []string{"/", "/admin"} {
 		body := f.get(t, admin, page).Body

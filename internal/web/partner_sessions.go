@@ -43,7 +43,7 @@ var partnerDateBoxes = func() []dateInput {
 	return out
 }()
 
-var partnerSharedFields = []string{"start_time", "end_time", "capacity", "delivery", "venue", "online_url"}
+var partnerSharedFields = []string{"start_time", "end_time", "capacity", "min_places", "delivery", "venue", "online_url"}
 
 func partnerSessionPath(id int64) string { return "/partner/sessions/" + strconv.FormatInt(id, 10) }
 
@@ -132,6 +132,7 @@ func partnerDates(form map[string]string) (ins []course.SessionInput, boxes []in
 	} else {
 		v.Add("capacity", "Enter the number of places as a whole number, like 20")
 	}
+	shared.MinPlaces = readMinPlaces(form, v)
 	switch form["delivery"] {
 	case "in_person":
 		shared.Venue = form["venue"]
@@ -312,7 +313,7 @@ func (h *Handler) partnerEditableSession(c *gin.Context) (account.Organisation, 
 	return org, s, true
 }
 
-var partnerEditFields = []string{"date", "start_time", "end_time", "capacity", "delivery", "venue", "online_url"}
+var partnerEditFields = []string{"date", "start_time", "end_time", "capacity", "min_places", "delivery", "venue", "online_url"}
 
 func partnerSessionEditPage(s course.Session) Page {
 	return Page{Title: "Change session details", Form: map[string]string{}, Data: s}
@@ -327,7 +328,8 @@ func (h *Handler) partnerSessionEdit(c *gin.Context) {
 	start, end := s.StartsLondon(), s.EndsLondon()
 	p.Form = map[string]string{
 		"date": start.Format("2006-01-02"), "start_time": start.Format("15:04"), "end_time": end.Format("15:04"),
-		"capacity": strconv.Itoa(s.Capacity), "delivery": "in_person", "venue": s.Venue, "online_url": s.OnlineURL,
+		"capacity": strconv.Itoa(s.Capacity), "min_places": minPlacesValue(s), "delivery": "in_person", "venue": s.Venue,
+		"online_url": s.OnlineURL,
 	}
 	if s.Online {
 		p.Form["delivery"] = "online"

@@ -29,6 +29,16 @@ type recordData struct {
 	Completions []recordRow
 	Upcoming    []booking.Entry
 	CPDHours    string // total, "7.5 CPD hours"; "" when nothing counts
+	// Impact are the "did it change practice?" follow-ups open for an answer.
+	Impact []impactRow
+}
+
+// impactRow is an open follow-up as the learning record lists it.
+type impactRow struct {
+	BookingID   int64
+	CourseTitle string
+	Attended    string // "2 December 2026"
+	Closes      string
 }
 
 // expiryWords is an expiry status in the learning record's words and tag colour.
@@ -89,6 +99,15 @@ func (h *Handler) myRecord(c *gin.Context) {
 		return
 	}
 	d := recordData{Completions: rows}
+	open, err := h.Impact.OpenForUser(c.Request.Context(), httpx.CurrentUser(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	for _, f := range open {
+		d.Impact = append(d.Impact, impactRow{BookingID: f.BookingID, CourseTitle: f.CourseTitle,
+			Attended: certificate.LongDate(f.StartsAt.In(clock.London)), Closes: certificate.LongDate(f.Closes.In(clock.London))})
+	}
 	now := h.Now()
 	for _, e := range entries {
 		if e.Status.Live() && now.Before(e.StartsAt) && e.SessionStatus != "cancelled" {

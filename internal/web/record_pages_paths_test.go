@@ -23,6 +23,7 @@ func (f *fixture) recordPagePaths(t *testing.T, bookingID int64) map[string]stri
 		"/verify":                          "/verify",
 		"/verify/:code":                    "/verify/" + code,
 		"/evaluations/:booking_id":         "/evaluations/" + id(bookingID),
+		"/impact/:booking_id":              "/impact/" + id(f.impactFollowUp(t, bookingID)),
 		"/admin/courses/:id/evaluations":   "/admin/courses/" + id(f.CourseID) + "/evaluations",
 		"/partner/courses/:id/evaluations": "/partner/courses/" + id(f.CourseID) + "/evaluations",
 		"/admin/certificates/:code":        "/admin/certificates/" + code,

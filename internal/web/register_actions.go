@@ -82,12 +82,14 @@ const (
 	actionSubmit  = "submit"  // save, then show what submitting will do before it is locked
 	actionMarkAll = "all"     // save, then mark everyone still unmarked as attended
 	actionWalkIn  = "walk-in" // save, then go to the page for adding someone who came without booking
+	// save, then mark everyone who checked in at the venue and is still unmarked as attended
+	actionCheckedIn = "checked-in"
 )
 
 // registerSave saves the marks on the page, then does what the button pressed asks:
 // nothing more (Save attendance), the confirmation step (Submit register), marking
-// everyone still unmarked as attended, or the walk-in page (Add someone who came without
-// booking).
+// everyone still unmarked as attended, marking everyone who checked in at the venue as
+// attended, or the walk-in page (Add someone who came without booking).
 func (h *Handler) registerSave(c *gin.Context) {
 	h.registerMarks(c, c.PostForm("action"))
 }
@@ -116,6 +118,13 @@ func (h *Handler) registerMarks(c *gin.Context, action string) {
 		h.redirect(c, registerPath(s.ID)+"/confirm", saved)
 	case actionWalkIn:
 		h.redirect(c, registerPath(s.ID)+"/walk-ins/new", saved)
+	case actionCheckedIn:
+		n, err := h.CheckIn.MarkCheckedInAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
+		if err != nil {
+			h.registerProblem(c, s, err, nil, nil)
+			return
+		}
+		h.redirect(c, registerPath(s.ID), checkedInMarkedMessage(saved, n))
 	case actionMarkAll:
 		n, err := h.Attendance.MarkEveryoneAttended(c.Request.Context(), s.ID, httpx.CurrentUser(c).ID)
 		if err != nil {
@@ -139,6 +148,20 @@ func (h *Handler) registerMarks(c *gin.Context, action string) {
 		}
 		h.redirect(c, registerPath(s.ID), saved)
 	}
+}
+
+// checkedInMarkedMessage says what "Mark everyone checked in as attended" did.
+func checkedInMarkedMessage(saved string, n int) string {
+	var parts []string
+	if saved != "" {
+		parts = append(parts, saved)
+	}
+	if n > 0 {
+		parts = append(parts, plural(n, "person", "people")+" who checked in marked as attended. Change anyone who left early, then submit the register")
+	} else {
+		parts = append(parts, "Everyone who checked in was already marked")
+	}
+	return strings.Join(parts, ". ")
 }
 
 // saveMarks records every mark in the form that differs from the stored one. When the

@@ -93,7 +93,7 @@ type regHistoryRow struct {
 func (f *regFixture) historyOf(t *testing.T, bookingID int64) []regHistoryRow {
 	t.Helper()
 	rows, err := f.DB.R.Query(`SELECT c.from_state, c.to_state, c.reason, c.actor
-		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, bookingID, bookingID)
+		FROM `+booking.HistorySQL(`b.id = ?`)+` ORDER BY `+booking.HistoryOrder, booking.HistoryArgs(bookingID)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +147,6 @@ func (f *fixture) registerPagePaths() map[string]string {
 		"/trainer/sessions/:id/register.csv":          s + "/register.csv",
 		"/trainer/sessions/:id/sign-in-sheet":         s + "/sign-in-sheet",
 		"/trainer/sessions/:id/sign-in-sheet.pdf":     s + "/sign-in-sheet.pdf",
+		"/trainer/sessions/:id/check-in":              s + "/check-in",
 	}
 }

@@ -34,8 +34,9 @@ func registerPath(id int64) string {
 // attendanceRow is one person on the register page, with the mark its radios show.
 type attendanceRow struct {
 	attendance.Entry
-	Field  string // the radio group's name: mark-{booking id}
-	Chosen string // the mark shown: what was just sent after an error, else the stored one
+	Field     string // the radio group's name: mark-{booking id}
+	Chosen    string // the mark shown: what was just sent after an error, else the stored one
+	CheckedIn string // when they checked in at the venue, London time; "" if they did not
 }
 
 type attendanceData struct {
@@ -50,6 +51,10 @@ type attendanceData struct {
 	Partial  int
 	Absent   int
 	Unmarked int
+	// CheckedIn counts people who checked in at the venue; CheckedInUnmarked those of
+	// them not marked yet, whom one button marks as attended.
+	CheckedIn         int
+	CheckedInUnmarked int
 }
 
 // attendancePage shows the register: marks can be recorded once the session has started
@@ -82,8 +87,20 @@ func (h *Handler) attendanceView(c *gin.Context, s course.Session, status int, p
 		Absent: reg.Count(attendance.Absent), Unmarked: reg.Unmarked(),
 	}
 	d.Editable = d.Started && !reg.Locked() && !s.IsCancelled()
+	checkedIn, err := h.CheckIn.CheckedIn(ctx, s.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	for _, e := range reg.Entries {
 		row := attendanceRow{Entry: e, Field: markField(e.BookingID), Chosen: string(e.Mark)}
+		if at, ok := checkedIn[e.BookingID]; ok {
+			row.CheckedIn = clockTime(at)
+			d.CheckedIn++
+			if e.Mark == "" {
+				d.CheckedInUnmarked++
+			}
+		}
 		if m, ok := chosen[e.BookingID]; ok {
 			row.Chosen = m
 		}

@@ -57,6 +57,7 @@ type reportPageData struct {
 	Attendance *attendanceView
 	Charges    *chargesView
 	Org        *orgChargesView
+	Impact     *impactView // report_impact.go
 }
 
 // countsView is one row of an attendance table, formatted for printing.
@@ -85,6 +86,7 @@ type attendanceView struct {
 	SessionsHeld string
 	Totals       countsView
 	ChargesTotal string
+	Impact       impactRowView // the follow-ups' totals; report_impact.go has the rest
 	TypeChart    template.HTML
 	FillChart    template.HTML
 	Types        []countsView
@@ -117,6 +119,12 @@ func (h *Handler) reportIndex(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	imp, err := svc.Impact(ctx, p)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v.Impact = impactFigureRow("All courses", imp.Totals)
 	h.page(c, http.StatusOK, "report-index", Page{Title: title, Form: periodValues(p),
 		Data: reportPageData{Form: periodForm{Action: "/admin/reports", Period: p, Valid: true}, Attendance: v}})
 }

@@ -23,6 +23,8 @@ func (f *fixture) reportPagePaths() map[string]string {
 		"/admin/reports/charges":        "/admin/reports/charges",
 		"/admin/reports/charges.csv":    "/admin/reports/charges.csv",
 		"/admin/reports/charges/:id":    "/admin/reports/charges/" + id(f.Police.ID),
+		"/admin/reports/impact":         "/admin/reports/impact",
+		"/admin/reports/impact.csv":     "/admin/reports/impact.csv",
 	}
 }
 

@@ -81,6 +81,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/courses/:id", admin, h.adminCourse)
 	r.Handle(http.MethodGet, "/admin/courses/:id/edit", admin, h.adminCourseEdit)
 	r.Handle(http.MethodPost, "/admin/courses/:id/edit", admin, h.adminCourseUpdate)
+	r.Handle(http.MethodGet, "/admin/courses/:id/online-rule", admin, h.adminOnlineRule)
+	r.Handle(http.MethodPost, "/admin/courses/:id/online-rule", admin, h.adminOnlineRuleSave)
 	r.Handle(http.MethodGet, "/admin/courses/:id/sessions/new", admin, h.adminSessionNew)
 	r.Handle(http.MethodPost, "/admin/courses/:id/sessions/new", admin, h.adminSessionCreate)
 	r.Handle(http.MethodGet, "/admin/sessions/:id", admin, h.adminSession)
@@ -141,21 +143,33 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/emails/:id", admin, h.adminEmail)
 	r.Handle(http.MethodPost, "/admin/emails/:id/resend", admin, h.adminEmailResend)
 
-	// Trainers' attendance registers (register_pages.go). The role check lets trainers and
-	// admins in; which sessions a trainer may open is checked per request by
-	// registerSession.
+	// Trainers' attendance registers (register_pages.go; marks from a meeting's report:
+	// register_report.go). The role check lets trainers and admins in; which sessions a
+	// trainer may open is checked per request by registerSession.
 	r.Handle(http.MethodGet, "/trainer/sessions", trainer, h.trainerSessions)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register", trainer, h.attendancePage)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register", trainer, h.registerSave)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/all", trainer, h.registerMarkAll)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/walk-ins/new", trainer, h.walkInNew)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/walk-ins", trainer, h.registerWalkIn)
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/report", trainer, h.registerReportForm)
+	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/report", trainer, h.registerReportRead)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register/confirm", trainer, h.registerConfirm)
 	r.Handle(http.MethodPost, "/trainer/sessions/:id/register/submit", trainer, h.registerSubmit)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/register.csv", trainer, h.registerCSV)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet", trainer, h.signInSheet)
 	r.Handle(http.MethodGet, "/trainer/sessions/:id/sign-in-sheet.pdf", trainer, h.signInSheetPDF)
 	r.Handle(http.MethodPost, "/admin/sessions/:id/register/reopen", httpx.Roles(account.Admin), h.registerReopen)
+
+	// QR self check-in at the venue (checkin_trainer.go, checkin_pages.go): the trainer's
+	// screen with the changing code, for whoever may run the register; attendees check
+	// in signed in (signing in first sends them back here), by scanning or typing the
+	// code. Which sessions a person may check in to is decided by internal/checkin.
+	r.Handle(http.MethodGet, "/trainer/sessions/:id/check-in", trainer, h.trainerCheckIn)
+	r.Handle(http.MethodGet, "/check-in", httpx.SignedIn, h.checkInStart)
+	r.Handle(http.MethodGet, "/check-in/:session", httpx.SignedIn, h.checkInForm)
+	r.Handle(http.MethodPost, "/check-in/:session", httpx.SignedIn, h.checkIn)
+	r.Handle(http.MethodGet, "/check-in/:session/:code", httpx.SignedIn, h.checkInConfirm)
 
 	// Learning records, evaluations and certificates (record_pages.go)
 	r.Handle(http.MethodGet, "/my/record", httpx.SignedIn, h.myRecord)
@@ -168,6 +182,9 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/verify/:code", httpx.Public, v.result)
 	r.Handle(http.MethodGet, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationForm)
 	r.Handle(http.MethodPost, "/evaluations/:booking_id", httpx.SignedIn, h.evaluationSubmit)
+	// The "did it change practice?" follow-up (impact_pages.go): the attendee only.
+	r.Handle(http.MethodGet, "/impact/:booking_id", httpx.SignedIn, h.impactForm)
+	r.Handle(http.MethodPost, "/impact/:booking_id", httpx.SignedIn, h.impactSubmit)
 	r.Handle(http.MethodGet, "/admin/courses/:id/evaluations", admin, h.adminEvaluations)
 	r.Handle(http.MethodGet, "/partner/courses/:id/evaluations", httpx.Roles(account.Partner, account.Admin), h.partnerEvaluations)
 	r.Handle(http.MethodGet, "/admin/certificates/:code", admin, h.adminCertificate)
@@ -224,6 +241,8 @@ func (h *Handler) Register(r *httpx.Router) {
 	r.Handle(http.MethodGet, "/admin/reports/charges", admin, h.reportCharges)
 	r.Handle(http.MethodGet, "/admin/reports/charges.csv", admin, h.reportChargesCSV)
 	r.Handle(http.MethodGet, "/admin/reports/charges/:id", admin, h.reportChargesOrganisation)
+	r.Handle(http.MethodGet, "/admin/reports/impact", admin, h.reportImpact) // report_impact.go
+	r.Handle(http.MethodGet, "/admin/reports/impact.csv", admin, h.reportImpactCSV)
 
 	// Manager approval (approval_pages.go): the decision page a manager reaches from the
 	// emailed link (/manager/approvals/ID; /approvals/TOKEN for links emailed before links

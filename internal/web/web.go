@@ -16,10 +16,12 @@ import (
 	"github.com/traininghub/traininghub/internal/attendance"
 	"github.com/traininghub/traininghub/internal/audit"
 	"github.com/traininghub/traininghub/internal/booking"
+	"github.com/traininghub/traininghub/internal/checkin"
 	"github.com/traininghub/traininghub/internal/clock"
 	"github.com/traininghub/traininghub/internal/course"
 	"github.com/traininghub/traininghub/internal/feed"
 	"github.com/traininghub/traininghub/internal/httpx"
+	"github.com/traininghub/traininghub/internal/impact"
 	"github.com/traininghub/traininghub/internal/outbox"
 	"github.com/traininghub/traininghub/internal/privacy"
 	"github.com/traininghub/traininghub/internal/problem"
@@ -55,6 +57,12 @@ type Handler struct {
 	// Feeds lists the public's upcoming dates for the feeds, the embeddable listing and
 	// course pages' schema.org data; New builds it from Courses when nil.
 	Feeds *feed.Service
+	// CheckIn runs QR self check-in at the venue; New builds it when nil, with a key
+	// derived from the secret key file.
+	CheckIn *checkin.Service
+	// Impact takes answers to the "did it change practice?" follow-up; New builds it
+	// when nil.
+	Impact *impact.Service
 
 	render  *renderer
 	pages   *pageCache // rendered pages shared by visitors who are not signed in
@@ -83,6 +91,9 @@ func New(h Handler) (*Handler, error) {
 	if h.Feeds == nil {
 		h.Feeds = &feed.Service{Courses: h.Courses, SiteName: h.SiteName}
 	}
+	if h.Impact == nil {
+		h.Impact = impact.New(h.Accounts.DB, h.Now)
+	}
 	if h.Privacy == nil {
 		h.Privacy = privacy.New(h.Accounts.DB, h.Attendance, h.Now, privacy.DefaultRetention, h.Partnership)
 	}
@@ -90,6 +101,9 @@ func New(h Handler) (*Handler, error) {
 	h.assets = files
 	if err := h.setUpSignin(context.Background()); err != nil {
 		return nil, err
+	}
+	if h.CheckIn == nil {
+		h.CheckIn = checkin.NewService(h.Accounts.DB, h.Now, h.Accounts.Secrets.Derive("check-in"), h.Attendance)
 	}
 	return &h, nil
 }
