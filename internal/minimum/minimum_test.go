@@ -182,10 +182,17 @@ func TestBelowMinimumOnlyWhenDue(t *testing.T) {
 	}
 	far := r.session(t, r.ownCourse, 8*24*time.Hour, 10, 5, 1)
 	started := r.session(t, r.ownCourse, time.Hour, 10, 5, 1)
+	// A course taken back to draft: its dates fill from no one, so nobody is asked to.
+	drafted := r.Course(t, "Withdrawn course")
+	unbookable := r.session(t, drafted, 3*24*time.Hour, 10, 5, 1)
+	if _, err := r.DB.Exec(ctx, `UPDATE courses SET status = 'draft' WHERE id = ?`, drafted); err != nil {
+		t.Fatal(err)
+	}
 	r.Clock.Advance(2 * time.Hour)
 
 	r.queue(t, 0)
-	for name, id := range map[string]int64{"at": at, "above": above, "none": none, "cancelled": cancelled, "far": far, "started": started} {
+	for name, id := range map[string]int64{"at": at, "above": above, "none": none, "cancelled": cancelled, "far": far,
+		"started": started, "draft course": unbookable} {
 		if n := len(r.sent(t, id)); n != 0 {
 			t.Errorf("%s: %d emails, want none", name, n)
 		}
