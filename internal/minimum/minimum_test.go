@@ -166,6 +166,19 @@ func TestBelowMinimumEmailsOnceAWeekBefore(t *testing.T) {
 	if n := len(r.sent(t, id)); n != 2 {
 		t.Fatalf("%d emails after running again, want still 2", n)
 	}
+
+	// Raising the minimum is a new question: it is asked once more.
+	s, err := r.Courses.Session(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := course.SessionInput{StartsAt: s.StartsAt, EndsAt: s.EndsAt, Venue: s.Venue, Capacity: s.Capacity, MinPlaces: 6,
+		BookingClosesAt: s.BookingClosesAt, CancelCutoffAt: s.CancelCutoffAt}
+	if err := r.Courses.UpdateSession(context.Background(), id, in, r.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.queue(t, 1)
+	r.queue(t, 0)
 }
 
 // TestBelowMinimumOnlyWhenDue: at or above the minimum, with no minimum, cancelled,
