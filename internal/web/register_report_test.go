@@ -155,6 +155,11 @@ func TestReportUploadRefusals(t *testing.T) {
 		mustContain(t, r.Body, "There is a problem", c.want)
 	}
 
+	// An online session has no check-in screen: a code on a shared screen reaches everyone.
+	r = f.get(t, tom, f.registerURL(online)[:len(f.registerURL(online))-len("/register")]+"/check-in")
+	regWant(t, r, http.StatusUnprocessableEntity, "check-in for an online session")
+	mustContain(t, r.Body, "Check-in is for sessions at a venue")
+
 	// A session in a room has no report page, and another trainer's session is not found.
 	regWant(t, f.get(t, tom, f.registerURL(f.Mine)+"/report"), http.StatusUnprocessableEntity, "a session in a room")
 	tia := f.signedIn(t, "tia@example.org")
