@@ -18,7 +18,10 @@ type Matched struct {
 	// not in it at all.
 	By       string
 	Minutes  int
-	Proposed Mark
+	Proposed Mark // "" when only a possible match was found: the trainer chooses
+	// Possible is someone in the report with this person's name but another email: maybe
+	// them on another account, maybe someone else. Nothing is proposed for them.
+	Possible *Unmatched
 }
 
 // Unmatched is someone in the report who is on no one's booking: the trainer, a guest
@@ -35,11 +38,13 @@ type Unmatched struct {
 const (
 	NotBooked    = "No place on this session under this email or name"
 	NameIsShared = "More than one person on the register has this name"
+	OtherEmail   = "Same name as someone on the register, but a different email: check and mark them yourself"
 )
 
 // MatchReport pairs the people in a report with the register's entries: by email first,
 // then by name, ignoring case and accents ("Zoë" is "zoe"), and "Surname, First name"
-// as well. A name that fits more than one entry matches none, so no one is marked on a
+// as well. A name that fits more than one entry matches none, and a name whose report
+// email differs from the booking's is only shown as possible, so no one is marked on a
 // guess. Several rows for one entry (a laptop and a phone) add up without counting
 // overlaps twice. Everyone on the register gets a proposed mark; those not in the report
 // are proposed as not attending.
@@ -54,9 +59,16 @@ func MatchReport(entries []Entry, people []meetingreport.Attendee, start, end ti
 	spans := make([][]meetingreport.Span, len(entries))
 	reported := make([]time.Duration, len(entries))
 	found := make([]string, len(entries))
+	possible := make([]*Unmatched, len(entries))
 	var unmatched []Unmatched
 	for _, p := range people {
 		i, by, reason := matchOne(p, byEmail, byName)
+		if by == "name" && p.Email != "" && !strings.EqualFold(p.Email, entries[i].Email) {
+			by, reason = "", OtherEmail
+			if possible[i] == nil {
+				possible[i] = &Unmatched{Name: p.Name, Email: p.Email, Role: p.Role, Minutes: minutes(p.TimeIn(start, end)), Reason: reason}
+			}
+		}
 		if by == "" {
 			unmatched = append(unmatched, Unmatched{Name: p.Name, Email: p.Email, Role: p.Role,
 				Minutes: minutes(p.TimeIn(start, end)), Reason: reason})
@@ -73,6 +85,9 @@ func MatchReport(entries []Entry, people []meetingreport.Attendee, start, end ti
 	for i, e := range entries {
 		in := meetingreport.Attendee{Spans: spans[i], Reported: reported[i]}.TimeIn(start, end)
 		out[i] = Matched{Entry: e, By: found[i], Minutes: minutes(in), Proposed: rule.Propose(in, length)}
+		if found[i] == "" && possible[i] != nil {
+			out[i].Proposed, out[i].Possible = "", possible[i]
+		}
 	}
 	sort.SliceStable(unmatched, func(a, b int) bool { return unmatched[a].Minutes > unmatched[b].Minutes })
 	return out, unmatched

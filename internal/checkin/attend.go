@@ -87,9 +87,10 @@ func (s *Service) CheckIn(ctx context.Context, sessionID, userID int64, typed st
 // outside its window now.
 func openFor(ctx context.Context, tx *sql.Tx, sessionID int64, now time.Time) error {
 	var status string
+	var online bool
 	var starts, ends store.Time
-	err := tx.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM course_sessions WHERE id = ?`, sessionID).
-		Scan(&status, &starts, &ends)
+	err := tx.QueryRowContext(ctx, `SELECT status, online, starts_at, ends_at FROM course_sessions WHERE id = ?`, sessionID).
+		Scan(&status, &online, &starts, &ends)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrSessionNotFound
@@ -97,6 +98,8 @@ func openFor(ctx context.Context, tx *sql.Tx, sessionID int64, now time.Time) er
 		return err
 	case status == "cancelled":
 		return ErrSessionCancelled
+	case online:
+		return ErrOnline
 	}
 	return Window(starts.T, ends.T).refusal(now)
 }

@@ -245,3 +245,18 @@ func TestStandingSaysWhatACodeWouldMeet(t *testing.T) {
 		t.Fatalf("open now, after the end: %v", ids)
 	}
 }
+
+func TestCheckInIsForSessionsAtAVenue(t *testing.T) {
+	r := newRig(t)
+	u, _ := r.booked(t, r.Session)
+	code := r.code(t, r.Session) // the secret exists before the session goes online
+	if _, err := r.DB.Exec(ctx, `UPDATE course_sessions SET online = 1, venue = '', online_url = 'https://zoom.us/j/1' WHERE id = ?`, r.Session); err != nil {
+		t.Fatal(err)
+	}
+	r.opened()
+	_, err := r.Svc.CheckIn(ctx, r.Session, u.ID, code)
+	wantProblem(t, err, checkin.ErrOnline)
+	if n := r.checkins(t); n != 0 {
+		t.Fatalf("%d check-ins stored for an online session", n)
+	}
+}

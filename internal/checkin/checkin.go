@@ -74,6 +74,11 @@ var (
 		"You do not have a confirmed place on this session, so you cannot check in. If you are on the waiting list or came without booking, speak to the trainer.")
 	ErrSessionCancelled = problem.Conflict("session_cancelled",
 		"This session was cancelled, so there is nothing to check in to.")
+	// ErrOnline refuses check-in to an online session: a code shown on a shared screen
+	// reaches everyone in the meeting, wherever they are, so it says nothing about who
+	// took part. The meeting's attendance report does (internal/meetingreport).
+	ErrOnline = problem.Unprocessable("online_session",
+		"Check-in is for sessions at a venue. For an online session the trainer fills in the register from the meeting's attendance report.")
 )
 
 // tooManyAttempts is the refusal once an account has used its attempts, saying when to

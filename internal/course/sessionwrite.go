@@ -212,9 +212,10 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		var courseID int64
 		var starts, ends store.Time
 		var before sessionPlace
-		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, starts_at, ends_at, online, venue, online_url
+		var minPlaces int
+		err := tx.QueryRowContext(ctx, `SELECT status, confirmed_count, course_id, starts_at, ends_at, online, venue, online_url, min_places
 			FROM course_sessions WHERE id = ?`, id).
-			Scan(&status, &confirmed, &courseID, &starts, &ends, &before.online, &before.venue, &before.onlineURL)
+			Scan(&status, &confirmed, &courseID, &starts, &ends, &before.online, &before.venue, &before.onlineURL, &minPlaces)
 		if err != nil {
 			return err
 		}
@@ -248,6 +249,13 @@ func (s *Service) UpdateSession(ctx context.Context, id int64, in SessionInput, 
 		before.starts, before.ends = starts.T, ends.T
 		if changes := before.changes(in); len(changes) > 0 {
 			if err := booking.NotifySessionChangedTx(ctx, tx, id, changes, now); err != nil {
+				return err
+			}
+		}
+		if !before.starts.Equal(in.StartsAt) || minPlaces != in.MinPlaces {
+			// A new date or minimum is a new question: the below-minimum notice (internal/
+			// minimum) may go again.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM minimum_notices WHERE session_id = ?`, id); err != nil {
 				return err
 			}
 		}

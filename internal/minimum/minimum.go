@@ -77,7 +77,7 @@ func (n *Notices) Queue(ctx context.Context) (int, error) {
 	now := n.Now()
 	// A day of slack covers a clock change inside the notice; Before decides exactly.
 	horizon := now.Add(time.Duration(n.Notice.Days)*24*time.Hour + time.Duration(n.Notice.Hours)*time.Hour + 25*time.Hour)
-	rows, err := n.DB.R.QueryContext(ctx, `SELECT s.id, s.starts_at FROM course_sessions s
+	rows, err := n.DB.R.QueryContext(ctx, `SELECT s.id, s.starts_at FROM course_sessions s JOIN courses c ON c.id = s.course_id
 		WHERE `+dueWhere+` AND s.starts_at <= ?
 		  AND NOT EXISTS (SELECT 1 FROM minimum_notices m WHERE m.session_id = s.id)
 		ORDER BY s.starts_at, s.id`, store.FormatTime(now), store.FormatTime(horizon))
@@ -113,9 +113,11 @@ func (n *Notices) Queue(ctx context.Context) (int, error) {
 	return queued, nil
 }
 
-// dueWhere picks the sessions (s) below their minimum that have not started; its one
-// argument is now.
-const dueWhere = `s.status = 'scheduled' AND s.min_places > 0 AND s.confirmed_count < s.min_places AND s.starts_at > ?`
+// dueWhere picks the sessions (s, of course c) below their minimum that have not started
+// and that people can book: a draft, archived or unapproved course's dates fill from no
+// one, so they are nobody's to promote. Its one argument is now.
+const dueWhere = `s.status = 'scheduled' AND s.min_places > 0 AND s.confirmed_count < s.min_places AND s.starts_at > ?
+	AND c.status = 'published' AND c.approval = 'approved'`
 
 // send checks the session again under its row lock (a booking may just have lifted it to
 // its minimum), records the notice and queues the emails, all in one transaction: the

@@ -166,6 +166,19 @@ func TestBelowMinimumEmailsOnceAWeekBefore(t *testing.T) {
 	if n := len(r.sent(t, id)); n != 2 {
 		t.Fatalf("%d emails after running again, want still 2", n)
 	}
+
+	// Raising the minimum is a new question: it is asked once more.
+	s, err := r.Courses.Session(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := course.SessionInput{StartsAt: s.StartsAt, EndsAt: s.EndsAt, Venue: s.Venue, Capacity: s.Capacity, MinPlaces: 6,
+		BookingClosesAt: s.BookingClosesAt, CancelCutoffAt: s.CancelCutoffAt}
+	if err := r.Courses.UpdateSession(context.Background(), id, in, r.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.queue(t, 1)
+	r.queue(t, 0)
 }
 
 // TestBelowMinimumOnlyWhenDue: at or above the minimum, with no minimum, cancelled,
@@ -182,10 +195,17 @@ func TestBelowMinimumOnlyWhenDue(t *testing.T) {
 	}
 	far := r.session(t, r.ownCourse, 8*24*time.Hour, 10, 5, 1)
 	started := r.session(t, r.ownCourse, time.Hour, 10, 5, 1)
+	// A course taken back to draft: its dates fill from no one, so nobody is asked to.
+	drafted := r.Course(t, "Withdrawn course")
+	unbookable := r.session(t, drafted, 3*24*time.Hour, 10, 5, 1)
+	if _, err := r.DB.Exec(ctx, `UPDATE courses SET status = 'draft' WHERE id = ?`, drafted); err != nil {
+		t.Fatal(err)
+	}
 	r.Clock.Advance(2 * time.Hour)
 
 	r.queue(t, 0)
-	for name, id := range map[string]int64{"at": at, "above": above, "none": none, "cancelled": cancelled, "far": far, "started": started} {
+	for name, id := range map[string]int64{"at": at, "above": above, "none": none, "cancelled": cancelled, "far": far,
+		"started": started, "draft course": unbookable} {
 		if n := len(r.sent(t, id)); n != 0 {
 			t.Errorf("%s: %d emails, want none", name, n)
 		}

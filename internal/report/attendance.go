@@ -16,6 +16,8 @@ import (
 type Service struct {
 	DB  *store.DB
 	Now clock.Clock
+	// MinOrgResponses overrides the package's MinOrgResponses (tests of the figures).
+	MinOrgResponses int
 }
 
 // New wires a Service.

@@ -17,17 +17,35 @@ type ImpactFigures struct {
 	Responses int
 	BeforeSum int64 // confidence before the training, summed over the responses
 	AfterSum  int64 // confidence now
+	// Withheld hides the confidence figures of a group so small that they would be its
+	// members' own answers (an organisation with few responses: see MinOrgResponses).
+	Withheld bool
 }
+
+// MinOrgResponses is the fewest responses from one organisation for its confidence
+// figures to be shown. The form promises answers are reported without the writer's
+// organisation; an organisation's average of one or two answers would be those answers.
+const MinOrgResponses = 5
 
 // ResponseRate is responses over follow-ups sent.
 func (f ImpactFigures) ResponseRate() Rate { return Rate{Num: int64(f.Responses), Den: int64(f.Sent)} }
 
 // Before is the average confidence before the training in tenths; ok is false with no
 // responses.
-func (f ImpactFigures) Before() (int64, bool) { return AverageTenths(f.BeforeSum, int64(f.Responses)) }
+func (f ImpactFigures) Before() (int64, bool) {
+	if f.Withheld {
+		return 0, false
+	}
+	return AverageTenths(f.BeforeSum, int64(f.Responses))
+}
 
 // After is the average confidence now in tenths.
-func (f ImpactFigures) After() (int64, bool) { return AverageTenths(f.AfterSum, int64(f.Responses)) }
+func (f ImpactFigures) After() (int64, bool) {
+	if f.Withheld {
+		return 0, false
+	}
+	return AverageTenths(f.AfterSum, int64(f.Responses))
+}
 
 // Change is After minus Before, each rounded first, so the three figures shown always
 // add up; ok is false with no responses.
@@ -107,12 +125,17 @@ type Impact struct {
 	Courses  []ImpactCourse // courses with a follow-up sent, by title
 	Orgs     []ImpactOrg    // organisations with a follow-up sent, by name
 	Examples []ImpactExample
+
+	minOrgResponses int
 }
 
 // Impact reads the follow-up report for p in one read transaction.
 func (s *Service) Impact(ctx context.Context, p Period) (*Impact, error) {
 	now := s.Now()
-	out := &Impact{Period: p, AsOf: now}
+	out := &Impact{Period: p, AsOf: now, minOrgResponses: s.MinOrgResponses}
+	if out.minOrgResponses == 0 {
+		out.minOrgResponses = MinOrgResponses
+	}
 	from, to := bounds(p, now)
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := out.loadFigures(ctx, tx, from, to); err != nil {
@@ -171,6 +194,7 @@ func (r *Impact) loadFigures(ctx context.Context, tx *sql.Tx, from, to string) e
 		r.Courses = append(r.Courses, *c)
 	}
 	for _, o := range orgs {
+		o.Withheld = o.Responses < r.minOrgResponses
 		r.Orgs = append(r.Orgs, *o)
 	}
 	sort.Slice(r.Courses, func(i, j int) bool {

@@ -40,6 +40,10 @@ func (h *Handler) trainerCheckIn(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if s.Online {
+		h.fail(c, checkin.ErrOnline)
+		return
+	}
 	ctx := c.Request.Context()
 	now := h.Now()
 	w := checkin.Window(s.StartsAt, s.EndsAt)

@@ -8,7 +8,7 @@ import (
 
 func TestRecordCell(t *testing.T) {
 	for in, want := range map[string]string{
-		"=SUM(A1:A2)": "'=SUM(A1:A2)", "+44 1225": "'+44 1225", "-1": "'-1", "@SUM(1)": "'@SUM(1)",
+		"=SUM(A1:A2)": "'=SUM(A1:A2)", "+44 1225": "'+44 1225", "-1": "-1", "-1+2": "'-1+2", "@SUM(1)": "'@SUM(1)",
 		"\tcmd": "'\tcmd", "\rcmd": "'\rcmd", "": "", "Plain": "Plain", "a=b": "a=b", "Seán": "Seán",
 		" =1+2": "' =1+2", "\ufeff=BOM()": "'\ufeff=BOM()", "  plain": "  plain",
 	} {

@@ -9,6 +9,10 @@ func TestCSVCellNeutralisesFormulas(t *testing.T) {
 		{`=HYPERLINK("x")`, `'=HYPERLINK("x")`},
 		{"+44 1225 000000", "'+44 1225 000000"},
 		{"-2+3", "'-2+3"},
+		{"-0.5", "-0.5"}, // a fall in confidence stays a number
+		{"-12", "-12"},
+		{"-0.5e3", "'-0.5e3"},
+		{"-1 ", "'-1 "},
 		{"@SUM(A1)", "'@SUM(A1)"},
 		{"\tcmd", "'\tcmd"},
 		{"\rcmd", "'\rcmd"},

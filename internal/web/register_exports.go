@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,14 +17,18 @@ import (
 // csvCell neutralises a value for a spreadsheet: one starting with = + - @, a tab or a
 // carriage return (OWASP's CSV injection list), even after spaces or a byte-order mark,
 // would be read as a formula, so it gets a leading apostrophe and is shown as text. Every
-// CSV export uses it.
+// CSV export uses it. A plain negative number ("-0.5") is left as it is: a spreadsheet
+// reads it as the number it is, and nothing in it can run.
 func csvCell(s string) string {
 	lead := strings.TrimLeft(s, " \ufeff")
-	if lead != "" && strings.ContainsRune("=+-@\t\r", rune(lead[0])) {
+	if lead != "" && strings.ContainsRune("=+-@\t\r", rune(lead[0])) && !plainNegative.MatchString(s) {
 		return "'" + s
 	}
 	return s
 }
+
+// plainNegative is a minus sign and a decimal number, nothing else.
+var plainNegative = regexp.MustCompile(`^-[0-9]+(\.[0-9]+)?$`)
 
 // fileSlug makes a safe, readable piece of a download's file name from a course title:
 // lower-case ASCII letters and digits joined by single hyphens, at most 40 characters.

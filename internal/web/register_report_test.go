@@ -81,12 +81,14 @@ func TestTrainerFillsTheRegisterFromATeamsReport(t *testing.T) {
 	f := newRegFixture(t)
 	online := f.onlineSession(t, f.Trainer.ID)
 	pat, sean := f.book(t, online, f.Pract.ID).ID, f.book(t, online, f.Sean.ID).ID
+	wendy := f.book(t, online, f.Waiter.ID).ID
 	tom := f.signedIn(t, "tom@example.org")
 	reportURL := f.registerURL(online) + "/report"
 	file := teamsUpload(f.Starts,
 		[4]string{"Pat Example", "pat@example.org", "-5", "100"},
 		[4]string{"Pat Example", "pat@example.org", "110", "185"},
 		[4]string{"SEAN O BRIAIN (Guest)", "", "0", "45"},
+		[4]string{"Wendy Waite (External)", "wendy@othercouncil.example", "0", "180"},
 		[4]string{"Tom Trainer", "tom@example.org", "-10", "190"})
 
 	f.start()
@@ -98,10 +100,11 @@ func TestTrainerFillsTheRegisterFromATeamsReport(t *testing.T) {
 	r := f.upload(t, tom, reportURL, "Safeguarding level 2 - Attendance report 11-01-27.csv", file)
 	regWant(t, r, http.StatusOK, "reading the report")
 	mustContain(t, r.Body, "Check the marks from the Microsoft Teams report", "Nothing is saved yet",
-		"2 of 2 people on the register", "In the meeting for 170 minutes (found by email)",
-		"In the meeting for 45 minutes (found by name)", "Tom Trainer", "No place on this session")
+		"2 of 3 people on the register", "In the meeting for 170 minutes (found by email)",
+		"In the meeting for 45 minutes (found by name)", "Tom Trainer", "No place on this session",
+		"Perhaps in the meeting as &ldquo;Wendy Waite&rdquo; (wendy@othercouncil.example) for 180 minutes")
 	chosen := checkedMarks(r.Body)
-	if chosen.Get("mark-"+id(pat)) != "attended" || chosen.Get("mark-"+id(sean)) != "partial" {
+	if chosen.Get("mark-"+id(pat)) != "attended" || chosen.Get("mark-"+id(sean)) != "partial" || chosen.Has("mark-"+id(wendy)) {
 		t.Fatalf("proposed marks: %v", chosen)
 	}
 	if f.countWhere(t, `SELECT count(*) FROM attendance_history`) != before || f.mark(t, pat) != "" {
@@ -151,6 +154,11 @@ func TestReportUploadRefusals(t *testing.T) {
 		}
 		mustContain(t, r.Body, "There is a problem", c.want)
 	}
+
+	// An online session has no check-in screen: a code on a shared screen reaches everyone.
+	r = f.get(t, tom, f.registerURL(online)[:len(f.registerURL(online))-len("/register")]+"/check-in")
+	regWant(t, r, http.StatusUnprocessableEntity, "check-in for an online session")
+	mustContain(t, r.Body, "Check-in is for sessions at a venue")
 
 	// A session in a room has no report page, and another trainer's session is not found.
 	regWant(t, f.get(t, tom, f.registerURL(f.Mine)+"/report"), http.StatusUnprocessableEntity, "a session in a room")

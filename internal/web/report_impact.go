@@ -21,7 +21,10 @@ type impactRowView struct {
 
 func impactFigureRow(name string, f report.ImpactFigures) impactRowView {
 	dash := func(s string) string {
-		if s == "" {
+		switch {
+		case f.Withheld:
+			return "Not shown"
+		case s == "":
 			return "—"
 		}
 		return s
@@ -37,11 +40,13 @@ type impactView struct {
 	Courses   []impactRowView
 	Orgs      []impactRowView
 	Examples  []report.ImpactExample
+	// MinOrgResponses is how many answers an organisation needs for its confidence figures.
+	MinOrgResponses int
 }
 
 func impactPageView(p report.Period, r *report.Impact) *impactView {
 	v := &impactView{Described: p.Describe(), From: p.FromParam(), To: p.ToParam(),
-		Totals: impactFigureRow("All", r.Totals), Examples: r.Examples}
+		Totals: impactFigureRow("All", r.Totals), Examples: r.Examples, MinOrgResponses: report.MinOrgResponses}
 	for _, c := range r.Courses {
 		v.Courses = append(v.Courses, impactFigureRow(c.Title, c.ImpactFigures))
 	}
