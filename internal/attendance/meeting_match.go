@@ -39,6 +39,7 @@ const (
 	NotBooked    = "No place on this session under this email or name"
 	NameIsShared = "More than one person on the register has this name"
 	OtherEmail   = "Same name as someone on the register, but a different email: check and mark them yourself"
+	IsTrainer    = "A trainer of this session"
 )
 
 // MatchReport pairs the people in a report with the register's entries: by email first,

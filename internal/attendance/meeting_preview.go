@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/traininghub/traininghub/internal/clock"
@@ -77,6 +78,9 @@ func (s *Service) PreviewReport(ctx context.Context, sessionID int64, data []byt
 		return ReportPreview{}, err
 	}
 	matched, unmatched := MatchReport(reg.Entries, report.Attendees, starts.T, ends.T, rule)
+	if err := s.nameTrainers(ctx, sessionID, unmatched); err != nil {
+		return ReportPreview{}, err
+	}
 	return ReportPreview{Source: report.Source, Title: report.Title, Rule: rule,
 		SessionMinutes: int(ends.T.Sub(starts.T) / time.Minute), Matched: matched, Unmatched: unmatched}, nil
 }
@@ -99,4 +103,33 @@ func reportProblem(err error) error {
 func ReportFieldError(msg string) error {
 	return &problem.Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed",
 		Message: msg + ".", Fields: map[string]string{"report": msg}}
+}
+
+// nameTrainers says which of the unmatched people are the session's own trainers (by
+// email or name), so the trainer is not left wondering why they have no place.
+func (s *Service) nameTrainers(ctx context.Context, sessionID int64, unmatched []Unmatched) error {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT u.email, u.name FROM session_trainers t JOIN users u ON u.id = t.user_id
+		WHERE t.session_id = ?`, sessionID)
+	if err != nil {
+		return store.Classify(err)
+	}
+	defer rows.Close()
+	trainer := map[string]bool{}
+	for rows.Next() {
+		var email, name string
+		if err := rows.Scan(&email, &name); err != nil {
+			return err
+		}
+		trainer["email:"+strings.ToLower(email)] = true
+		trainer["name:"+foldName(name)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, u := range unmatched {
+		if u.Reason == NotBooked && (u.Email != "" && trainer["email:"+strings.ToLower(u.Email)] || trainer["name:"+foldName(u.Name)]) {
+			unmatched[i].Reason = IsTrainer
+		}
+	}
+	return nil
 }

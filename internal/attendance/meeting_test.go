@@ -166,7 +166,8 @@ func TestReportPreviewProposesAndSavesNothing(t *testing.T) {
 		join{"Zoë Ashworth", "zoe.ashworth@nhs.example", -3, 100},
 		join{"Zoë Ashworth", "zoe.ashworth@nhs.example", 110, 182},
 		join{"Marcus Reid (Guest)", "", 0, 60},
-		join{"Alex Trainer", "alex@lscp.example", -15, 185})
+		join{"Alex Trainer", "alex@lscp.example", -15, 185},
+		join{"Priya Shah", "priya@example.org", -20, 190}) // the session's trainer
 
 	r.Clock.Set(start.Add(-time.Minute))
 	if _, err := r.Svc.PreviewReport(ctx, sessionID, file); !errors.Is(err, attendance.ErrNotStarted) {
@@ -178,8 +179,15 @@ func TestReportPreviewProposesAndSavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Source != meetingreport.Teams || p.SessionMinutes != 180 || p.InReport() != 2 || len(p.Unmatched) != 1 {
+	if p.Source != meetingreport.Teams || p.SessionMinutes != 180 || p.InReport() != 2 || len(p.Unmatched) != 2 {
 		t.Fatalf("preview: %+v", p)
+	}
+	reasons := map[string]string{}
+	for _, u := range p.Unmatched {
+		reasons[u.Name] = u.Reason
+	}
+	if reasons["Priya Shah"] != attendance.IsTrainer || reasons["Alex Trainer"] != attendance.NotBooked {
+		t.Fatalf("unmatched: %v", reasons)
 	}
 	proposed := map[int64]attendance.Mark{}
 	for _, m := range p.Matched {

@@ -101,7 +101,7 @@ func TestTrainerFillsTheRegisterFromATeamsReport(t *testing.T) {
 	regWant(t, r, http.StatusOK, "reading the report")
 	mustContain(t, r.Body, "Check the marks from the Microsoft Teams report", "Nothing is saved yet",
 		"2 of 3 people on the register", "In the meeting for 170 minutes (found by email)",
-		"In the meeting for 45 minutes (found by name)", "Tom Trainer", "No place on this session",
+		"In the meeting for 45 minutes (found by name)", "Tom Trainer", "A trainer of this session",
 		"Perhaps in the meeting as &ldquo;Wendy Waite&rdquo; (wendy@othercouncil.example) for 180 minutes")
 	chosen := checkedMarks(r.Body)
 	if chosen.Get("mark-"+id(pat)) != "attended" || chosen.Get("mark-"+id(sean)) != "partial" || chosen.Has("mark-"+id(wendy)) {
