@@ -147,17 +147,5 @@ func ids(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64, e
 
 // Run sweeps every interval until ctx ends.
 func (e *Expiry) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		_, err := e.DB.Exclusively(ctx, "approval_expiry", func() error { _, err := e.RunOnce(ctx); return err })
-		if err != nil && ctx.Err() == nil && e.Log != nil {
-			e.Log.Warn("approval expiry", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	e.DB.Every(ctx, "approval_expiry", interval, e.Log, func(ctx context.Context) error { _, err := e.RunOnce(ctx); return err })
 }

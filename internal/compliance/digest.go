@@ -208,17 +208,5 @@ func (d *Digests) record(ctx context.Context, managerID int64, week string, row 
 
 // Run queues due digests every interval until ctx ends.
 func (d *Digests) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		_, err := d.DB.Exclusively(ctx, "manager_digests", func() error { _, err := d.Queue(ctx); return err })
-		if err != nil && ctx.Err() == nil && d.Log != nil {
-			d.Log.Warn("manager digests", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	d.DB.Every(ctx, "manager_digests", interval, d.Log, func(ctx context.Context) error { _, err := d.Queue(ctx); return err })
 }

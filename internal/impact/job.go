@@ -180,17 +180,5 @@ func enqueue(ctx context.Context, tx *sql.Tx, kind outbox.Kind, bookingID int64,
 // Run queues follow-ups every interval until ctx ends; with several servers only one
 // runs a pass at a time.
 func (f *FollowUps) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		_, err := f.DB.Exclusively(ctx, "impact_followups", func() error { _, err := f.Queue(ctx); return err })
-		if err != nil && ctx.Err() == nil {
-			f.Log.Warn("impact follow-ups", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	f.DB.Every(ctx, "impact_followups", interval, f.Log, func(ctx context.Context) error { _, err := f.Queue(ctx); return err })
 }

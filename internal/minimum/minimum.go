@@ -213,17 +213,5 @@ func recipients(ctx context.Context, tx *sql.Tx, providerID int64) ([]reader, er
 
 // Run queues the emails every interval until ctx ends, one server at a time.
 func (n *Notices) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		_, err := n.DB.Exclusively(ctx, "minimum_notices", func() error { _, err := n.Queue(ctx); return err })
-		if err != nil && ctx.Err() == nil {
-			n.Log.Warn("minimum numbers", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	n.DB.Every(ctx, "minimum_notices", interval, n.Log, func(ctx context.Context) error { _, err := n.Queue(ctx); return err })
 }

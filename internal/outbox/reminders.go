@@ -185,17 +185,5 @@ func (r *Reminders) record(ctx context.Context, bookingID int64, due Lead, passe
 
 // Run queues reminders every interval until ctx ends.
 func (r *Reminders) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		_, err := r.DB.Exclusively(ctx, "reminders", func() error { _, err := r.Queue(ctx); return err })
-		if err != nil && ctx.Err() == nil {
-			r.Log.Warn("reminders", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	r.DB.Every(ctx, "reminders", interval, r.Log, func(ctx context.Context) error { _, err := r.Queue(ctx); return err })
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"sync"
+	"time"
 )
 
 // postgresTxs holds the transactions Write has open on PostgreSQL, so LockRow, given
@@ -66,4 +68,23 @@ func (d *DB) Exclusively(ctx context.Context, job string, fn func() error) (ran 
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended(?, 0))`, key)
 	return true, fn()
+}
+
+// Every runs a scheduled job's pass now and then every interval until ctx ends, each
+// pass Exclusively (one server at a time). A failed pass is logged (when log is set) and
+// the next tries again: the jobs pick up where they left off.
+func (d *DB) Every(ctx context.Context, job string, interval time.Duration, log *slog.Logger, pass func(ctx context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		_, err := d.Exclusively(ctx, job, func() error { return pass(ctx) })
+		if err != nil && ctx.Err() == nil && log != nil {
+			log.Warn(job, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
